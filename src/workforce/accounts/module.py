@@ -1,0 +1,13 @@
+from workforce.accounts import api, routes_admin, routes_auth
+from workforce.accounts.demo import demo
+from workforce.web.registry import Module, NavItem
+
+MODULE = Module(
+    name="accounts",
+    routes=routes_auth.ROUTES + routes_admin.ROUTES + api.ROUTES,
+    nav=[
+        NavItem("Users", "/admin/users", frozenset({"admin"}), order=90),
+        NavItem("Access report", "/admin/access-report", frozenset({"admin", "compliance"}), order=91),
+    ],
+    demo=demo,
+)

@@ -1,0 +1,79 @@
+"""The ASGI application: every installed domain's routes behind one set of middleware and guards."""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from workforce import __version__
+from workforce.settings import ROOT, get_settings
+from workforce.web.errors import EXCEPTION_HANDLERS
+from workforce.web.guards import require_login
+from workforce.web.middleware import AuthMiddleware, RequestContextMiddleware, add_response_headers
+from workforce.web.registry import load_modules
+from workforce.web.templating import environment
+
+
+def secret_key() -> str:
+    """WORKFORCE_SECRET_KEY, or one generated once and kept beside the database so that several
+    processes (and restarts) agree on it."""
+    configured = get_settings().secret_key
+    if configured:
+        return configured
+    path = Path("workforce-secret.key")
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(extra_routes: list | None = None) -> Litestar:
+    """Build the app; `extra_routes` lets tests mount a handler (e.g. one that fails)."""
+    settings = get_settings()
+    routes: list = [create_static_files_router(path="/static", directories=[ROOT / "static"],
+                                               opt={"public": True}, include_in_schema=False)]
+    for module in load_modules():
+        routes.extend(module.routes)
+    routes.extend(extra_routes or [])
+    return Litestar(
+        route_handlers=routes,
+        guards=[require_login],
+        middleware=[RequestContextMiddleware(), AuthMiddleware()],
+        before_send=[add_response_headers],
+        csrf_config=CSRFConfig(
+            secret=secret_key(),
+            cookie_name="wf_csrf",
+            cookie_samesite="strict",
+            cookie_secure=settings.secure_cookies,
+            header_name="x-csrftoken",
+            # The API authenticates with bearer tokens only (no cookies), so CSRF cannot apply.
+            exclude=["^/api/"],
+        ),
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment())),
+        plugins=[HTMXPlugin()],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Workforce API",
+            version=__version__,
+            path="/schema",
+            # JSON and YAML only: the HTML viewers load scripts from CDNs, and plant networks are closed.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        logging_config=LoggingConfig(log_exceptions="debug" if settings.debug else "never",
+                                     loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"]}}),
+        debug=False,
+    )
+
+
+logging.getLogger("workforce").setLevel(logging.INFO)

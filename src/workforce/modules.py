@@ -1,0 +1,7 @@
+"""Installed domains, in load order (a later domain may use an earlier one's public functions)."""
+
+INSTALLED = [
+    "web",
+    "accounts",
+    "audit",
+]

@@ -1,0 +1,79 @@
+"""Rendering helpers every controller uses: a page (or its htmx fragment), a redirect with a flash
+message, an API problem body (RFC 9457)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, unquote
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from workforce.web.middleware import ensure_request_id
+from workforce.web.registry import load_modules
+
+FLASH_COOKIE = "wf_flash"
+
+
+def nav_for(user: Any) -> list[Any]:
+    if user is None:
+        return []
+    items = [n for m in load_modules() for n in m.nav if user.roles & (n.roles | {"admin"})]
+    return sorted(items, key=lambda n: (n.order, n.label))
+
+
+def is_fragment(request: Request) -> bool:
+    """An htmx request that wants a piece of the page (boosted navigation wants the whole page)."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    user = request.scope.get("user")
+    flash_raw = request.cookies.get(FLASH_COOKIE)
+    flash = None
+    if flash_raw:
+        try:
+            flash = json.loads(unquote(flash_raw))
+        except ValueError:
+            flash = None
+    return {
+        "user": user,
+        "nav": nav_for(user),
+        "flash": flash,
+        "request_id": ensure_request_id(request.scope),
+        "current_path": request.url.path,
+        "args": dict(request.query_params),
+    }
+
+
+def page(request: Request, template: str, context: dict[str, Any] | None = None, *,
+         fragment: str | None = None, status_code: int = 200) -> Template:
+    """Render `template`, or `fragment` alone when htmx asks for part of the page."""
+    ctx = base_context(request)
+    ctx.update(context or {})
+    name = fragment if fragment and is_fragment(request) else template
+    cookies = [Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/")] if ctx["flash"] else []
+    return Template(template_name=name, context=ctx, status_code=status_code, cookies=cookies)
+
+
+def redirect(url: str, message: str | None = None, level: str = "success") -> Redirect:
+    cookies = []
+    if message:
+        value = quote(json.dumps({"message": message, "level": level}))
+        cookies.append(Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True, samesite="lax"))
+    return Redirect(path=url, status_code=HTTP_303_SEE_OTHER, cookies=cookies)
+
+
+def problem(status: int, title: str, detail: str = "", *, request: Request | None = None,
+            errors: list[dict[str, str]] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.url.path
+        body["request_id"] = ensure_request_id(request.scope)
+    if errors:
+        body["errors"] = errors
+    return Response(content=body, status_code=status, media_type="application/problem+json")

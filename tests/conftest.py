@@ -12,6 +12,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,13 @@ def run(awaitable):
     async def wrapper():
         return await awaitable
 
-    return asyncio.run(wrapper())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(wrapper())
+    # Playwright's sync API keeps a loop running in this thread: use another thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, wrapper()).result()
 
 
 async def _recreate_pg_database() -> None:

@@ -4,4 +4,5 @@ INSTALLED = [
     "web",
     "accounts",
     "audit",
+    "people",
 ]

@@ -40,5 +40,6 @@ APP_REGISTRY = AppRegistry(
         "workforce.web.piccolo_app",
         "workforce.accounts.piccolo_app",
         "workforce.audit.piccolo_app",
+        "workforce.people.piccolo_app",
     ]
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import add, attrgetter
 
 from .model import RuleSet, Shift
 
@@ -27,6 +28,8 @@ INF = math.inf
 # Layout of an accumulator list; matches the field order of model.Hours.
 WORKED, REGULAR, OVERTIME, DOUBLE, NIGHT, SUNDAY, HOLIDAY, TRAINING, CALL_IN = range(9)
 SLOTS = 9
+UNITS = 1_000_000  # per minute: amounts are counted in micro-minutes so every sum is exact
+UNITS_PER_HOUR = 60 * UNITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +38,14 @@ class Plan:
 
     workday_offset: int
     workweek_offset: int
-    daily_ot: float
+    daily_ot: float  # thresholds in UNITS; INF when the rule is off
     daily_dt: float
     weekly_ot: float
-    seventh_day_dt: float | None
+    seventh_day_dt: int | None
     sunday_tier: int
     holiday_tier: int
     night: tuple[int, int] | None
-    call_in_minimum: float
+    call_in_minimum: int
     holidays: frozenset[int]
 
     @classmethod
@@ -57,18 +60,18 @@ class Plan:
         return cls(
             workday_offset=day_start,
             workweek_offset=week_start,
-            daily_ot=daily.after_hours * 60 if daily else INF,
-            daily_dt=daily.double_time_after_hours * 60
+            daily_ot=round(daily.after_hours * 60 * UNITS) if daily else INF,
+            daily_dt=round(daily.double_time_after_hours * 60 * UNITS)
             if daily and daily.double_time_after_hours is not None
             else INF,
-            weekly_ot=rules.weekly_overtime.after_hours * 60 if weekly else INF,
-            seventh_day_dt=seventh.double_time_after_hours * 60 if seventh else None,
+            weekly_ot=round(weekly.after_hours * 60 * UNITS) if weekly else INF,
+            seventh_day_dt=round(seventh.double_time_after_hours * 60 * UNITS) if seventh else None,
             sunday_tier=int(rules.premiums.sunday or 0),
             holiday_tier=int(rules.premiums.holiday or 0),
             night=(night.start.hour * 60 + night.start.minute, night.end.hour * 60 + night.end.minute)
             if night
             else None,
-            call_in_minimum=rules.call_in.minimum_hours * 60 if rules.call_in else 0.0,
+            call_in_minimum=round(rules.call_in.minimum_hours * 60 * UNITS) if rules.call_in else 0,
             holidays=holidays,
         )
 
@@ -98,142 +101,176 @@ class Row:
     shift: Shift
 
 
+_order = attrgetter("start", "end", "break_minutes", "call_in", "training", "holiday")
+
+
 def rows_of(shifts: list[Shift]) -> list[Row]:
     """Rows in a fixed order, so results do not depend on the order shifts were given in."""
     rows = []
     for shift in sorted(shifts, key=_order):
-        start, end = wall_minutes(shift.start), wall_minutes(shift.end)
+        start_at, end_at = shift.start, shift.end
+        start = start_at.toordinal() * DAY + start_at.hour * 60 + start_at.minute
+        end = end_at.toordinal() * DAY + end_at.hour * 60 + end_at.minute
+        if start_at.second or start_at.microsecond or end_at.second or end_at.microsecond:
+            start, end = wall_minutes(start_at), wall_minutes(end_at)
         span = end - start
-        real = elapsed_minutes(shift.start, shift.end) if shift.start.tzinfo is not None else span
-        if span <= 0:  # a short shift inside a DST fall-back hour: place it by real length
+        real = elapsed_minutes(start_at, end_at) if start_at.tzinfo is not None else span
+        if span <= 0:  # a short shift inside a DST fall-back hour: place it by its real length
             end, span = start + real, real
         rows.append(Row(start, end, (real - shift.break_minutes) / span, shift))
     return rows
 
 
-def _order(shift: Shift) -> tuple:
-    return (shift.start, shift.end, shift.break_minutes, shift.call_in, shift.training, shift.holiday)
-
-
 @dataclass(slots=True)
 class Allocation:
-    """Accumulators per workday and workweek index, plus the first shift seen in each (for reports)."""
+    """Accumulators (in UNITS) per workday and workweek index, and the first shift seen in each."""
 
-    days: dict[int, list[float]] = field(default_factory=dict)
-    weeks: dict[int, list[float]] = field(default_factory=dict)
+    days: dict[int, list[int]] = field(default_factory=dict)
+    weeks: dict[int, list[int]] = field(default_factory=dict)
     day_first: dict[int, Shift] = field(default_factory=dict)
     week_first: dict[int, Shift] = field(default_factory=dict)
 
 
 def allocate(plan: Plan, rows: list[Row]) -> Allocation:
-    """Split rows into pieces, classify each piece's minutes and add them to its day and week."""
-    out = Allocation()
-    days, weeks, day_first, week_first = out.days, out.weeks, out.day_first, out.week_first
-    day_pos: dict[int, float] = {}  # minutes already worked in the workday, in time order
-    week_regular: dict[int, float] = {}  # regular minutes already counted toward the weekly threshold
+    """Split rows into pieces, classify each piece's minutes and add them to its workday and workweek.
+
+    Amounts are whole UNITS (micro-minutes), so sums and thresholds are exact however breaks divide.
+    """
+    pieces: dict[tuple[int, int], list[int]] = {}  # (workday, workweek) -> accumulator
+    firsts: dict[tuple[int, int], Shift] = {}
+    day_pos: dict[int, int] = {}  # units already worked in the workday, in time order
+    week_regular: dict[int, int] = {}  # regular units already counted toward the weekly threshold
     worked_slots: dict[int, int] = {}  # bit per workday slot (0-6) of a workweek with work in it
     wd_off, wk_off = plan.workday_offset, plan.workweek_offset
     daily_ot, daily_dt, weekly_ot, seventh_dt = plan.daily_ot, plan.daily_dt, plan.weekly_ot, plan.seventh_day_dt
-    sunday_tier, holiday_tier, holidays, night = plan.sunday_tier, plan.holiday_tier, plan.holidays, plan.night
-    split_at_midnight = bool(sunday_tier or holiday_tier)
+    sunday_tier, holiday_tier, holidays = plan.sunday_tier, plan.holiday_tier, plan.holidays
+    weekly = weekly_ot != INF
+    night_start, night_end = plan.night or (0, 0)
+    night_wraps = night_start > night_end
+    # Pieces that stay inside one calendar day make Sunday, holiday and night checks plain arithmetic.
+    split_at_midnight = bool(sunday_tier or holiday_tier or plan.night)
 
     for row in rows:
-        shift, factor, t, end = row.shift, row.factor, row.start, row.end
-        first_day = first_week = -1
+        shift, factor, t, end = row.shift, row.factor * UNITS, row.start, row.end
+        first_key = None
         while t < end:
-            day = int((t - wd_off) // DAY)
-            week = int((t - wk_off) // WEEK)
-            cut = min(end, wd_off + (day + 1) * DAY, wk_off + (week + 1) * WEEK)
+            day = (t - wd_off) // DAY
+            week = (t - wk_off) // WEEK
+            cut = wd_off + (day + 1) * DAY
+            if end < cut:
+                cut = end
+            if wk_off + (week + 1) * WEEK < cut:
+                cut = wk_off + (week + 1) * WEEK
             if split_at_midnight:
-                cut = min(cut, (t // DAY + 1) * DAY)
-            worked = (cut - t) * factor
-            if first_day < 0:
-                first_day, first_week = day, week
+                midnight = (t // DAY + 1) * DAY
+                if midnight < cut:
+                    cut = midnight
+            key = (day, week)
+            if first_key is None:
+                first_key = key
+            worked = round((cut - t) * factor)
             if worked <= 0:
                 t = cut
                 continue
 
-            # 7th day: judged in the workweek in which the workday starts (Cal. Lab. Code §510(a)).
-            day_start = wd_off + day * DAY
-            own_week = (day_start - wk_off) // WEEK
-            slot = int((day_start - wk_off) % WEEK // DAY)
-            mask = worked_slots.get(own_week, 0)
-            worked_slots[own_week] = mask | (1 << slot)
-            pos = day_pos.get(day, 0.0)
-            top = pos + worked
-            day_pos[day] = top
-            if seventh_dt is not None and slot == 6 and mask & 63 == 63:
-                regular = 0.0
-                overtime = max(0.0, min(top, seventh_dt) - pos)
+            pos = day_pos.get(day, 0)
+            top = day_pos[day] = pos + worked
+            seventh = False
+            if seventh_dt is not None:
+                # 7th day: judged in the workweek in which the workday starts (Cal. Lab. Code §510(a)).
+                own_week, slot = divmod(wd_off + day * DAY - wk_off, WEEK)
+                slot //= DAY
+                mask = worked_slots.get(own_week, 0)
+                worked_slots[own_week] = mask | (1 << int(slot))
+                seventh = slot == 6 and mask & 63 == 63
+            if seventh:
+                regular = 0
+                overtime = min(top, seventh_dt) - pos if pos < seventh_dt else 0
                 double = worked - overtime
+            elif top <= daily_ot:  # §3: > 8 h in the workday 1.5x, > 12 h 2x
+                regular, overtime, double = worked, 0, 0
             else:
-                regular = max(0.0, min(top, daily_ot) - pos)
-                double = max(0.0, top - max(pos, daily_dt))
+                regular = daily_ot - pos if pos < daily_ot else 0
+                double = top - (pos if pos > daily_dt else daily_dt) if top > daily_dt else 0
                 overtime = worked - regular - double
 
-            # Sunday / holiday premiums: the higher tier governs the hour, never both (§6).
-            sunday = holiday = 0.0
+            sunday = holiday = night = 0
             if split_at_midnight:
-                ordinal = int(t // DAY)
+                ordinal = t // DAY
                 tier = 0
                 if sunday_tier and ordinal % 7 == 0:
                     tier, sunday = sunday_tier, worked
                 if holiday_tier and (shift.holiday or ordinal in holidays):
                     tier, holiday = max(tier, holiday_tier), worked
+                # Sunday / holiday premiums: the higher tier governs the hour, never both (§6).
                 if tier == 2:
-                    regular, overtime, double = 0.0, 0.0, worked
+                    regular, overtime, double = 0, 0, worked
                 elif tier == 1:
-                    regular, overtime = 0.0, overtime + regular
+                    regular, overtime = 0, overtime + regular
+                if night_start != night_end:
+                    a, b = t - ordinal * DAY, cut - ordinal * DAY  # minutes into the calendar day
+                    if night_wraps:  # e.g. 22:00-06:00: [00:00, 06:00) and [22:00, 24:00)
+                        inside = (min(b, night_end) - a if a < night_end else 0) + (b - max(a, night_start)
+                                                                                     if b > night_start else 0)
+                    else:
+                        inside = max(0, min(b, night_end) - max(a, night_start))
+                    night = round(inside * factor)
 
-            # Weekly overtime counts only hours not already paid at a premium (DLSE; §3 algorithm).
-            if regular > 0 and weekly_ot != INF:
-                before = week_regular.get(week, 0.0)
+            if regular and weekly:
+                # Weekly overtime counts only hours not already paid at a premium (DLSE; §3 algorithm).
+                before = week_regular.get(week, 0)
                 week_regular[week] = before + regular
-                over = min(regular, before + regular - weekly_ot)
+                over = before + regular - weekly_ot
                 if over > 0:
+                    if over > regular:
+                        over = regular
                     regular -= over
                     overtime += over
 
-            night_minutes = _night_overlap(t, cut, night) * factor if night else 0.0
-            training = worked if shift.training else 0.0
-            for acc in (_acc(days, day), _acc(weeks, week)):
-                acc[WORKED] += worked
-                acc[REGULAR] += regular
+            acc = pieces.get(key)
+            if acc is None:
+                acc = pieces[key] = [0] * SLOTS
+                firsts[key] = shift
+            acc[WORKED] += worked
+            acc[REGULAR] += regular
+            if overtime:
                 acc[OVERTIME] += overtime
+            if double:
                 acc[DOUBLE] += double
-                acc[NIGHT] += night_minutes
+            if night:
+                acc[NIGHT] += night
+            if sunday:
                 acc[SUNDAY] += sunday
+            if holiday:
                 acc[HOLIDAY] += holiday
-                acc[TRAINING] += training
-            if day not in day_first:
-                day_first[day] = shift
-            if week not in week_first:
-                week_first[week] = shift
+            if shift.training:
+                acc[TRAINING] += worked
             t = cut
 
         # Call-in guarantee: the top-up is paid, not worked (29 CFR 778.221), booked where the call-in began.
-        if shift.call_in and plan.call_in_minimum:
-            top_up = plan.call_in_minimum - (row.end - row.start) * factor
+        if shift.call_in and plan.call_in_minimum and first_key is not None:
+            top_up = plan.call_in_minimum - round((row.end - row.start) * factor)
             if top_up > 0:
-                _acc(days, first_day)[CALL_IN] += top_up
-                _acc(weeks, first_week)[CALL_IN] += top_up
+                acc = pieces.get(first_key)
+                if acc is None:
+                    acc = pieces[first_key] = [0] * SLOTS
+                    firsts[first_key] = shift
+                acc[CALL_IN] += top_up
+    return _merge(pieces, firsts)
+
+
+def _merge(pieces: dict[tuple[int, int], list[int]], firsts: dict[tuple[int, int], Shift]) -> Allocation:
+    out = Allocation()
+    days, weeks, day_first, week_first = out.days, out.weeks, out.day_first, out.week_first
+    for key in sorted(pieces):
+        day, week = int(key[0]), int(key[1])
+        acc = pieces[key]
+        if day in days:
+            days[day] = list(map(add, days[day], acc))
+        else:
+            days[day], day_first[day] = acc, firsts[key]
+        if week in weeks:
+            weeks[week] = list(map(add, weeks[week], acc))
+        else:
+            weeks[week], week_first[week] = acc.copy(), firsts[key]
     return out
-
-
-def _acc(table: dict[int, list[float]], key: int) -> list[float]:
-    acc = table.get(key)
-    if acc is None:
-        acc = table[key] = [0.0] * SLOTS
-    return acc
-
-
-def _night_overlap(start: float, end: float, night: tuple[int, int]) -> float:
-    """Minutes of [start, end) inside the daily night window, which may run past midnight."""
-    night_start, night_end = night
-    length = (night_end - night_start) % DAY
-    total = 0.0
-    first = int(start // DAY) - 1  # yesterday's window may still be open
-    for ordinal in range(first, int(end // DAY) + 1):
-        window_start = ordinal * DAY + night_start
-        total += max(0.0, min(end, window_start + length) - max(start, window_start))
-    return total

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import truediv
 
-from .allocation import DAY, SLOTS, WEEK, Plan, allocate, rows_of
+from .allocation import DAY, SLOTS, UNITS_PER_HOUR, WEEK, Plan, allocate, rows_of
 from .limits import check_limits
 from .model import DayHours, EmployeeResult, EvaluationResult, RuleSet, Shift, Violation, WeekHours
 
@@ -52,6 +53,8 @@ def _employee(rules: RuleSet, plan: Plan, employee: str, shifts: list[Shift]) ->
     return EmployeeResult(employee, days, weeks, violations)
 
 
-def _hours(minutes: list[float]) -> list[float]:
-    # Six decimals (3.6 ms) hide the float noise of pro-rata breaks without hiding anything real.
-    return [round(m / 60, 6) + 0.0 for m in minutes[:SLOTS]]
+_PER_HOUR = (UNITS_PER_HOUR,) * SLOTS
+
+
+def _hours(units: list[int]) -> map:
+    return map(truediv, units, _PER_HOUR)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .allocation import DAY, WEEK, WORKED, Allocation, Plan, Row, elapsed_minutes
+from .allocation import DAY, UNITS, WEEK, WORKED, Allocation, Plan, Row, elapsed_minutes
 from .model import Limits, Shift, Violation
 
 OVERLAP_CLAUSE = "records: overlapping shifts would count the same time twice"
@@ -16,7 +16,7 @@ _EPS = 1e-6  # minutes; keeps float noise from raising or hiding a limit
 
 
 def stamp(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%dT%H:%M}"
+    return moment.isoformat(timespec="minutes")[:16]
 
 
 def hours(minutes: float) -> str:
@@ -64,12 +64,15 @@ def check_limits(employee: str, limits: Limits, plan: Plan, rows: list[Row], all
             latest = row
 
     periods = work_periods(rows, limits.break_gap_minutes)
+    aware = bool(rows) and rows[0].shift.start.tzinfo is not None
     for rule in ("daily_rest", "min_rest"):  # WTD Art. 3 / CBA minimum rest (§6)
         limit = getattr(limits, rule)
         if limit is None:
             continue
         for before, after in zip(periods, periods[1:], strict=False):
-            rest = elapsed_minutes(before.last.end, after.first.start)
+            rest = after.start - before.end
+            if aware:  # count a DST change inside the rest
+                rest = elapsed_minutes(before.last.end, after.first.start)
             if rest < limit.hours * 60 - _EPS:
                 detail = f"only {hours(rest)} h since shift ending {stamp(before.last.end)} (minimum {limit.hours:g} h)"
                 flag(rule, after.first, detail, limit.clause)
@@ -170,7 +173,7 @@ def _weekly_average(limits: Limits, plan: Plan, alloc: Allocation, flag) -> None
     Weeks before the first shift given count as zero: pass the whole reference period.
     """
     rule = limits.max_weekly_average
-    worked = {week: acc[WORKED] for week, acc in alloc.weeks.items()}
+    worked = {week: acc[WORKED] / UNITS for week, acc in alloc.weeks.items()}
     for week in sorted(worked):
         total = sum(worked.get(w, 0.0) for w in range(week - rule.reference_weeks + 1, week + 1))
         average = total / rule.reference_weeks

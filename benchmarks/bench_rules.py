@@ -1,4 +1,5 @@
 """Timing of the labour-rules engine on a plant-sized timesheet: 2,000 employees x 20 shifts."""
+
 from __future__ import annotations
 
 import random
@@ -27,8 +28,15 @@ def build_shifts(seed: int = 20260105) -> list[Shift]:
             extra = rng.choice((0, 0, 0, 1, 2))  # holdovers
             call_in = rng.random() < 0.03
             hours = 2 if call_in else length + extra
-            shifts.append(Shift(f"E{number:04d}", start, start + timedelta(hours=hours),
-                                0 if call_in else unpaid, call_in=call_in))
+            shifts.append(
+                Shift(
+                    f"E{number:04d}",
+                    start,
+                    start + timedelta(hours=hours),
+                    0 if call_in else unpaid,
+                    call_in=call_in,
+                )
+            )
     return shifts
 
 
@@ -47,8 +55,14 @@ def bench() -> list[dict]:
     for preset in ("california", "example-cba"):
         rules = load_preset(preset)
         seconds = _best_of(3, lambda rules=rules: evaluate(rules, shifts, HOLIDAYS))
-        rows.append({"name": f"rules: evaluate {len(shifts):,} shifts ({preset})", "value": round(seconds, 3),
-                     "unit": "s", "target": "< 1 s"})
+        rows.append(
+            {
+                "name": f"rules: evaluate {len(shifts):,} shifts ({preset})",
+                "value": round(seconds, 3),
+                "unit": "s",
+                "target": "< 1 s",
+            }
+        )
     return rows
 
 

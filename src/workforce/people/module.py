@@ -1,4 +1,12 @@
+from workforce.people import routes_employees, routes_org
 from workforce.people.demo import demo
-from workforce.web.registry import Module
+from workforce.web.registry import Module, NavItem
 
-MODULE = Module(name="people", routes=[], nav=[], demo=demo)
+_READ = frozenset({"hr", "supervisor", "safety", "compliance", "viewer"})
+
+MODULE = Module(
+    name="people",
+    routes=routes_employees.ROUTES + routes_org.ROUTES,
+    nav=[NavItem("People", "/people", _READ, order=10), NavItem("Organisation", "/org", _READ, order=11)],
+    demo=demo,
+)

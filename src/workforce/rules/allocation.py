@@ -12,6 +12,7 @@ with the clauses they follow, are in docs/rulesets.md; in short:
 * Each hour is paid at the single highest tier that applies (no pyramiding, overtime-and-union-rules.md
   intro and §6); weekly overtime converts only hours still regular, in time order (§3 algorithm, DLSE).
 """
+
 from __future__ import annotations
 
 import math
@@ -142,7 +143,12 @@ def allocate(plan: Plan, rows: list[Row]) -> Allocation:
     week_regular: dict[int, int] = {}  # regular units already counted toward the weekly threshold
     worked_slots: dict[int, int] = {}  # bit per workday slot (0-6) of a workweek with work in it
     wd_off, wk_off = plan.workday_offset, plan.workweek_offset
-    daily_ot, daily_dt, weekly_ot, seventh_dt = plan.daily_ot, plan.daily_dt, plan.weekly_ot, plan.seventh_day_dt
+    daily_ot, daily_dt, weekly_ot, seventh_dt = (
+        plan.daily_ot,
+        plan.daily_dt,
+        plan.weekly_ot,
+        plan.seventh_day_dt,
+    )
     sunday_tier, holiday_tier, holidays = plan.sunday_tier, plan.holiday_tier, plan.holidays
     weekly = weekly_ot != INF
     night_start, night_end = plan.night or (0, 0)
@@ -210,8 +216,9 @@ def allocate(plan: Plan, rows: list[Row]) -> Allocation:
                 if night_start != night_end:
                     a, b = t - ordinal * DAY, cut - ordinal * DAY  # minutes into the calendar day
                     if night_wraps:  # e.g. 22:00-06:00: [00:00, 06:00) and [22:00, 24:00)
-                        inside = (min(b, night_end) - a if a < night_end else 0) + (b - max(a, night_start)
-                                                                                     if b > night_start else 0)
+                        inside = (min(b, night_end) - a if a < night_end else 0) + (
+                            b - max(a, night_start) if b > night_start else 0
+                        )
                     else:
                         inside = max(0, min(b, night_end) - max(a, night_start))
                     night = round(inside * factor)

@@ -1,4 +1,5 @@
 """Evaluate shifts against a rule set: hours per workday and workweek, and the limits they break."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -10,7 +11,9 @@ from .limits import check_limits
 from .model import DayHours, EmployeeResult, EvaluationResult, RuleSet, Shift, Violation, WeekHours
 
 
-def evaluate(rules: RuleSet, shifts: Iterable[Shift], holidays: Iterable[date] = frozenset()) -> EvaluationResult:
+def evaluate(
+    rules: RuleSet, shifts: Iterable[Shift], holidays: Iterable[date] = frozenset()
+) -> EvaluationResult:
     """Hours (regular, overtime, double time, premiums) per employee, workday and workweek, plus violations.
 
     `holidays` are the public holidays whose hours earn the rule set's holiday premium; a shift flagged
@@ -47,7 +50,9 @@ def _employee(rules: RuleSet, plan: Plan, employee: str, shifts: list[Shift]) ->
     violations.sort(key=lambda v: (v.shift_start, v.rule, v.detail))
     days = [DayHours(*_hours(alloc.days[k]), day=date.fromordinal(k)) for k in sorted(alloc.days)]
     weeks = [
-        WeekHours(*_hours(alloc.weeks[k]), week_start=date.fromordinal((plan.workweek_offset + k * WEEK) // DAY))
+        WeekHours(
+            *_hours(alloc.weeks[k]), week_start=date.fromordinal((plan.workweek_offset + k * WEEK) // DAY)
+        )
         for k in sorted(alloc.weeks)
     ]
     return EmployeeResult(employee, days, weeks, violations)

@@ -3,6 +3,7 @@
 Rows of one employee closer together than `limits.break_gap_minutes` form one work period: the gap is a
 break inside it (a meal recorded as two rows), not rest. Rest is measured between work periods.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,7 +50,9 @@ def work_periods(rows: list[Row], gap_minutes: float) -> list[Period]:
     return periods
 
 
-def check_limits(employee: str, limits: Limits, plan: Plan, rows: list[Row], alloc: Allocation) -> list[Violation]:
+def check_limits(
+    employee: str, limits: Limits, plan: Plan, rows: list[Row], alloc: Allocation
+) -> list[Violation]:
     found: list[Violation] = []
 
     def flag(rule: str, shift: Shift, detail: str, clause: str) -> None:
@@ -59,7 +62,12 @@ def check_limits(employee: str, limits: Limits, plan: Plan, rows: list[Row], all
     for row in rows:
         if latest is not None and row.start < latest.end:
             other = latest.shift
-            flag("overlap", row.shift, f"overlaps shift {stamp(other.start)} to {stamp(other.end)}", OVERLAP_CLAUSE)
+            flag(
+                "overlap",
+                row.shift,
+                f"overlaps shift {stamp(other.start)} to {stamp(other.end)}",
+                OVERLAP_CLAUSE,
+            )
         if latest is None or row.end > latest.end:
             latest = row
 
@@ -74,7 +82,8 @@ def check_limits(employee: str, limits: Limits, plan: Plan, rows: list[Row], all
             if aware:  # count a DST change inside the rest
                 rest = elapsed_minutes(before.last.end, after.first.start)
             if rest < limit.hours * 60 - _EPS:
-                detail = f"only {hours(rest)} h since shift ending {stamp(before.last.end)} (minimum {limit.hours:g} h)"
+                ended = stamp(before.last.end)
+                detail = f"only {hours(rest)} h since shift ending {ended} (minimum {limit.hours:g} h)"
                 flag(rule, after.first, detail, limit.clause)
 
     if limits.weekly_rest:
@@ -83,16 +92,20 @@ def check_limits(employee: str, limits: Limits, plan: Plan, rows: list[Row], all
         rule = limits.rest_break
         for period in periods:
             if period.worked > rule.after_hours * 60 + _EPS and period.breaks < rule.min_minutes - _EPS:
-                detail = (f"{hours(period.worked)} h worked from {stamp(period.first.start)} without a break of "
-                          f"{rule.min_minutes:g} min (required after {rule.after_hours:g} h)")
+                detail = (
+                    f"{hours(period.worked)} h worked from {stamp(period.first.start)} without a break of "
+                    f"{rule.min_minutes:g} min (required after {rule.after_hours:g} h)"
+                )
                 flag("rest_break", period.first, detail, rule.clause)
     if limits.workday_split:  # Cal. Lab. Code §500(a): flag, the law is not settled (§3 C3)
         rule = limits.workday_split
         for period in periods:
             boundary = ((period.start - plan.workday_offset) // DAY + 1) * DAY + plan.workday_offset
             if boundary < period.end and period.worked > rule.after_hours * 60 + _EPS:
-                detail = (f"{hours(period.worked)} h work period from {stamp(period.first.start)} is cut by the "
-                          f"workday start; its hours fall in two workdays (check the workday definition)")
+                detail = (
+                    f"{hours(period.worked)} h work period from {stamp(period.first.start)} is cut by the "
+                    f"workday start; its hours fall in two workdays (check the workday definition)"
+                )
                 flag("workday_split", period.first, detail, rule.clause)
     if limits.max_hours_24h:
         _max_hours_24h(limits, rows, flag)
@@ -103,8 +116,12 @@ def check_limits(employee: str, limits: Limits, plan: Plan, rows: list[Row], all
             run = run + 1 if previous is not None and day == previous + 1 else 1
             previous = day
             if run > rule.days:
-                flag("max_consecutive_days", alloc.day_first[day],
-                     f"{run} consecutive days worked (maximum {rule.days})", rule.clause)
+                flag(
+                    "max_consecutive_days",
+                    alloc.day_first[day],
+                    f"{run} consecutive days worked (maximum {rule.days})",
+                    rule.clause,
+                )
     if limits.max_weekly_average:
         _weekly_average(limits, plan, alloc, flag)
     return found
@@ -125,8 +142,10 @@ def _weekly_rest(limits: Limits, periods: list[Period], flag) -> None:
         if index == 0 or period.start - periods[index - 1].end >= rule.hours * 60 - _EPS:
             stretch_start, flagged = period, False
         if not flagged and period.end - stretch_start.start > allowed + _EPS:
-            detail = (f"no rest of {rule.hours:g} h within {rule.window_days} days: work from "
-                      f"{stamp(stretch_start.first.start)} runs on to {stamp(period.last.end)}")
+            detail = (
+                f"no rest of {rule.hours:g} h within {rule.window_days} days: work from "
+                f"{stamp(stretch_start.first.start)} runs on to {stamp(period.last.end)}"
+            )
             flag("weekly_rest", period.first, detail, rule.clause)
             flagged = True
 
@@ -162,8 +181,10 @@ def _max_hours_24h(limits: Limits, rows: list[Row], flag) -> None:
     for index in sorted(worst):
         worked, window_start = worst[index]
         shift = rows[index].shift
-        detail = (f"{hours(worked)} h worked in the 24 h from {_wall_stamp(window_start)} "
-                  f"(maximum {limits.max_hours_24h.hours:g} h)")
+        detail = (
+            f"{hours(worked)} h worked in the 24 h from {_wall_stamp(window_start)} "
+            f"(maximum {limits.max_hours_24h.hours:g} h)"
+        )
         flag("max_hours_24h", shift, detail, limits.max_hours_24h.clause)
 
 
@@ -179,8 +200,10 @@ def _weekly_average(limits: Limits, plan: Plan, alloc: Allocation, flag) -> None
         average = total / rule.reference_weeks
         if average > rule.hours * 60 + _EPS:
             last_day = (plan.workweek_offset + (week + 1) * WEEK - 1) // DAY
-            detail = (f"average {average / 60:.1f} h/week over the {rule.reference_weeks} weeks ending "
-                      f"{_date_stamp(last_day)} (maximum {rule.hours:g} h)")
+            detail = (
+                f"average {average / 60:.1f} h/week over the {rule.reference_weeks} weeks ending "
+                f"{_date_stamp(last_day)} (maximum {rule.hours:g} h)"
+            )
             flag("max_weekly_average", alloc.week_first[week], detail, rule.clause)
 
 

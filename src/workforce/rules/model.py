@@ -1,4 +1,5 @@
 """Plain data for the labour-rules engine: shifts in, hours and violations out, and the rule set itself."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,7 +27,9 @@ class Shift:
 
     def __post_init__(self) -> None:
         if not self.end > self.start:
-            raise ValueError(f"shift end {self.end:%Y-%m-%dT%H:%M} is not after start {self.start:%Y-%m-%dT%H:%M}")
+            raise ValueError(
+                f"shift end {self.end:%Y-%m-%dT%H:%M} is not after start {self.start:%Y-%m-%dT%H:%M}"
+            )
         if self.break_minutes < 0:
             raise ValueError(f"break_minutes must be >= 0, got {self.break_minutes}")
         if self.break_minutes * 60 > (self.end - self.start).total_seconds():

@@ -3,6 +3,7 @@
 The schema lives here once, as data (`_SCHEMA`), and drives validation, defaults, dumping and diffing;
 docs/rulesets.md describes the same keys for people.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,7 +11,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from typing import Any
 import tomli_w
 
 from .model import (
-    CallIn,
     Calendar,
+    CallIn,
     DailyOvertime,
     DaysLimit,
     EqualizationRules,
@@ -171,50 +172,120 @@ def _clause(text: str) -> _Key:
     return _Key("clause", TEXT, text)
 
 
-_LIMITS = _Table("limits", Limits, (_Key("break_gap_minutes", NUMBER, 60.0),), optional=False, children=(
-    # WTD 2003/88/EC Art. 3; UK WTR reg 10.
-    _Table("daily_rest", HoursLimit, (_Key("hours", POSITIVE, 11.0), _clause("WTD 2003/88/EC Art. 3"))),
-    # overtime-and-union-rules.md §6 "Minimum rest between shifts": commonly 8-10 h.
-    _Table("min_rest", HoursLimit, (_Key("hours", POSITIVE), _clause("CBA: minimum rest between shifts"))),
-    # Art. 5 is "normally read as 35 h in one block" but may drop to 24 h, so hours is a setting.
-    _Table("weekly_rest", WeeklyRest, (
-        _Key("hours", POSITIVE, 24.0), _Key("window_days", _integer(2), 7), _clause("WTD 2003/88/EC Art. 5"))),
-    # Arts 6, 16(b): reference period up to 4 months (17 weeks in the UK, reg 4); 17(3), 19 allow longer.
-    _Table("max_weekly_average", WeeklyAverage, (
-        _Key("hours", POSITIVE, 48.0), _Key("reference_weeks", _integer(1), 17),
-        _clause("WTD 2003/88/EC Arts 6, 16(b)"))),
-    # Art. 4 leaves the break's length to national law or the CBA (UK reg 12: 20 min).
-    _Table("rest_break", RestBreak, (
-        _Key("after_hours", POSITIVE, 6.0), _Key("min_minutes", POSITIVE, 1.0), _clause("WTD 2003/88/EC Art. 4"))),
-    _Table("max_hours_24h", HoursLimit, (_Key("hours", POSITIVE), _clause("CBA: maximum hours per 24 h"))),
-    _Table("max_consecutive_days", DaysLimit, (
-        _Key("days", _integer(1)), _clause("CBA: maximum consecutive days"))),
-    # §3 C3: splitting a long work period at the workday start is not settled law; warn, do not decide.
-    _Table("workday_split", SplitWarning, (
-        _Key("after_hours", NUMBER, 8.0),
-        _clause("Cal. Lab. Code §500(a); In re Wal-Mart Stores Wage & Hour Litig. (N.D. Cal. 2007)"))),
-))
+_LIMITS = _Table(
+    "limits",
+    Limits,
+    (_Key("break_gap_minutes", NUMBER, 60.0),),
+    optional=False,
+    children=(
+        # WTD 2003/88/EC Art. 3; UK WTR reg 10.
+        _Table("daily_rest", HoursLimit, (_Key("hours", POSITIVE, 11.0), _clause("WTD 2003/88/EC Art. 3"))),
+        # overtime-and-union-rules.md §6 "Minimum rest between shifts": commonly 8-10 h.
+        _Table(
+            "min_rest", HoursLimit, (_Key("hours", POSITIVE), _clause("CBA: minimum rest between shifts"))
+        ),
+        # Art. 5 is "normally read as 35 h in one block" but may drop to 24 h, so hours is a setting.
+        _Table(
+            "weekly_rest",
+            WeeklyRest,
+            (
+                _Key("hours", POSITIVE, 24.0),
+                _Key("window_days", _integer(2), 7),
+                _clause("WTD 2003/88/EC Art. 5"),
+            ),
+        ),
+        # Arts 6, 16(b): reference period up to 4 months (17 weeks in the UK, reg 4); 17(3), 19 allow longer.
+        _Table(
+            "max_weekly_average",
+            WeeklyAverage,
+            (
+                _Key("hours", POSITIVE, 48.0),
+                _Key("reference_weeks", _integer(1), 17),
+                _clause("WTD 2003/88/EC Arts 6, 16(b)"),
+            ),
+        ),
+        # Art. 4 leaves the break's length to national law or the CBA (UK reg 12: 20 min).
+        _Table(
+            "rest_break",
+            RestBreak,
+            (
+                _Key("after_hours", POSITIVE, 6.0),
+                _Key("min_minutes", POSITIVE, 1.0),
+                _clause("WTD 2003/88/EC Art. 4"),
+            ),
+        ),
+        _Table(
+            "max_hours_24h", HoursLimit, (_Key("hours", POSITIVE), _clause("CBA: maximum hours per 24 h"))
+        ),
+        _Table(
+            "max_consecutive_days",
+            DaysLimit,
+            (_Key("days", _integer(1)), _clause("CBA: maximum consecutive days")),
+        ),
+        # §3 C3: splitting a long work period at the workday start is not settled law; warn, do not decide.
+        _Table(
+            "workday_split",
+            SplitWarning,
+            (
+                _Key("after_hours", NUMBER, 8.0),
+                _clause("Cal. Lab. Code §500(a); In re Wal-Mart Stores Wage & Hour Litig. (N.D. Cal. 2007)"),
+            ),
+        ),
+    ),
+)
 
-_SCHEMA = _Table("", RuleSet, (_Key("name", NAME), _Key("description", TEXT, "")), optional=False, children=(
-    _Table("calendar", Calendar, (
-        _Key("workweek_start_day", WEEKDAY, 0), _Key("workweek_start_time", CLOCK, time(0)),
-        _Key("workday_start", CLOCK, time(0))), optional=False),
-    _Table("pay", Pay, (
-        _Key("overtime_multiplier", _number(1.0), 1.5), _Key("double_time_multiplier", _number(1.0), 2.0)),
-        optional=False),
-    _Table("daily_overtime", DailyOvertime, (
-        _Key("after_hours", NUMBER), _Key("double_time_after_hours", NUMBER, None))),
-    _Table("weekly_overtime", WeeklyOvertime, (_Key("after_hours", NUMBER),)),
-    _Table("seventh_day", SeventhDay, (_Key("double_time_after_hours", NUMBER, 8.0),)),
-    _Table("premiums", Premiums, (_Key("sunday", TIER, None), _Key("holiday", TIER, None)), optional=False),
-    _Table("night_differential", NightDifferential, (_Key("start", CLOCK), _Key("end", CLOCK))),
-    _Table("call_in", CallIn, (_Key("minimum_hours", POSITIVE),)),
-    _LIMITS,
-    _Table("equalization", EqualizationRules, (
-        _Key("charge_refused", BOOL, True), _Key("charge_no_answer", BOOL, True),
-        _Key("new_entrant_charge", _one_of("average", "highest", "zero"), "average"),
-        _Key("reset_on", MONTH_DAY, (1, 1)), _Key("max_forced_per_month", _integer(0), None)), optional=False),
-))
+_SCHEMA = _Table(
+    "",
+    RuleSet,
+    (_Key("name", NAME), _Key("description", TEXT, "")),
+    optional=False,
+    children=(
+        _Table(
+            "calendar",
+            Calendar,
+            (
+                _Key("workweek_start_day", WEEKDAY, 0),
+                _Key("workweek_start_time", CLOCK, time(0)),
+                _Key("workday_start", CLOCK, time(0)),
+            ),
+            optional=False,
+        ),
+        _Table(
+            "pay",
+            Pay,
+            (
+                _Key("overtime_multiplier", _number(1.0), 1.5),
+                _Key("double_time_multiplier", _number(1.0), 2.0),
+            ),
+            optional=False,
+        ),
+        _Table(
+            "daily_overtime",
+            DailyOvertime,
+            (_Key("after_hours", NUMBER), _Key("double_time_after_hours", NUMBER, None)),
+        ),
+        _Table("weekly_overtime", WeeklyOvertime, (_Key("after_hours", NUMBER),)),
+        _Table("seventh_day", SeventhDay, (_Key("double_time_after_hours", NUMBER, 8.0),)),
+        _Table(
+            "premiums", Premiums, (_Key("sunday", TIER, None), _Key("holiday", TIER, None)), optional=False
+        ),
+        _Table("night_differential", NightDifferential, (_Key("start", CLOCK), _Key("end", CLOCK))),
+        _Table("call_in", CallIn, (_Key("minimum_hours", POSITIVE),)),
+        _LIMITS,
+        _Table(
+            "equalization",
+            EqualizationRules,
+            (
+                _Key("charge_refused", BOOL, True),
+                _Key("charge_no_answer", BOOL, True),
+                _Key("new_entrant_charge", _one_of("average", "highest", "zero"), "average"),
+                _Key("reset_on", MONTH_DAY, (1, 1)),
+                _Key("max_forced_per_month", _integer(0), None),
+            ),
+            optional=False,
+        ),
+    ),
+)
 
 
 def _dotted(prefix: str, name: str) -> str:
@@ -251,10 +322,15 @@ def _parse_table(spec: _Table, raw: dict[str, Any], path: str) -> Any:
 
 def _check_consistency(rules: RuleSet) -> None:
     daily = rules.daily_overtime
-    if daily and daily.double_time_after_hours is not None and daily.double_time_after_hours < daily.after_hours:
+    if (
+        daily
+        and daily.double_time_after_hours is not None
+        and daily.double_time_after_hours < daily.after_hours
+    ):
+        limit, got = daily.after_hours, daily.double_time_after_hours
         raise RuleSetError(
             "daily_overtime.double_time_after_hours",
-            f"must be >= daily_overtime.after_hours ({daily.after_hours:g}), got {daily.double_time_after_hours:g}",
+            f"must be >= daily_overtime.after_hours ({limit:g}), got {got:g}",
         )
     night = rules.night_differential
     if night and night.start == night.end:
@@ -311,17 +387,23 @@ def diff_rulesets(old_text: str, new_text: str) -> list[tuple[str, Any, Any]]:
     """
     old = _flatten(ruleset_to_dict(parse_ruleset(old_text)))
     new = _flatten(ruleset_to_dict(parse_ruleset(new_text)))
-    return [(key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys()) if old.get(key) != new.get(key)]
+    return [
+        (key, old.get(key), new.get(key))
+        for key in sorted(old.keys() | new.keys())
+        if old.get(key) != new.get(key)
+    ]
 
 
 def preset_text(name: str) -> str:
     """The shipped TOML of a preset, e.g. as a starting point in the rule-set editor."""
     if name not in PRESETS:
         raise RuleSetError("", f"unknown preset {name!r} (presets: {', '.join(PRESETS)})")
-    return resources.files(__package__).joinpath("presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return (
+        resources.files(__package__).joinpath("presets").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_preset(name: str) -> RuleSet:
     return parse_ruleset(preset_text(name))
 
@@ -332,7 +414,9 @@ def load_rules(preset_name_or_path: str | Path) -> RuleSet:
         return load_preset(str(preset_name_or_path))
     path = Path(preset_name_or_path)
     if not path.is_file():
-        raise RuleSetError("", f"{str(path)!r} is neither a preset ({', '.join(PRESETS)}) nor a readable file")
+        raise RuleSetError(
+            "", f"{str(path)!r} is neither a preset ({', '.join(PRESETS)}) nor a readable file"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -176,3 +176,40 @@ def require_service(name: str, env_var: str) -> str:
         print(message, file=sys.stderr)
         pytest.skip(message)
     return value
+
+
+class QueryCounter:
+    """Counts the SQL statements the app runs (every Piccolo query goes through run_querystring)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(monkeypatch):
+    """`with count_queries() as counter: client.get(...)`; then `len(counter)`."""
+    from contextlib import contextmanager
+
+    from workforce.db import engine
+
+    engine_class = type(engine())
+    original = engine_class.run_querystring
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        async def wrapped(self, querystring, in_pool=True):
+            counter.statements.append(str(querystring))
+            return await original(self, querystring, in_pool=in_pool)
+
+        monkeypatch.setattr(engine_class, "run_querystring", wrapped)
+        try:
+            yield counter
+        finally:
+            monkeypatch.setattr(engine_class, "run_querystring", original)
+
+    return counting

@@ -60,3 +60,11 @@
     reset();
   }
 })();
+
+// Filter forms: leave empty fields out of GET requests so pushed URLs stay short and bookmarkable.
+document.addEventListener("htmx:configRequest", function (event) {
+  if (event.detail.verb !== "get" || !event.detail.formData) return;
+  var empty = [];
+  event.detail.formData.forEach(function (value, key) { if (value === "") empty.push(key); });
+  empty.forEach(function (key) { event.detail.formData.delete(key); });
+});

@@ -1,4 +1,5 @@
-"""Worked pay examples from overtime-and-union-rules.md, one test per clause (F = FLSA, C = California, §6 CBA)."""
+"""Worked pay examples from overtime-and-union-rules.md, one per clause: F (FLSA), C (California), CBA."""
+
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -34,7 +35,9 @@ def week_figures(result, employee: str = "E1") -> list[tuple]:
 
 # 2-2-3 pattern from Monday 2026-01-05, 12 h day shifts (07:00-19:00).
 PATTERN = "DD--DDD--DD---"
-F1_SHIFTS = [day_shift(date(2026, 1, 5) + timedelta(days=i), 12, 7) for i, c in enumerate(PATTERN) if c == "D"]
+F1_SHIFTS = [
+    day_shift(date(2026, 1, 5) + timedelta(days=i), 12, 7) for i, c in enumerate(PATTERN) if c == "D"
+]
 
 
 def test_f1_monday_workweek_owes_20_overtime_hours():
@@ -59,7 +62,9 @@ def test_f2_night_hours_feed_the_regular_rate():
     # 29 CFR 778.207(b): the differential goes into the regular rate before the overtime premium.
     regular_rate = (week.hours_worked * 22.00 + week.night_hours * 1.50) / week.hours_worked
     assert regular_rate == pytest.approx(22.75)
-    assert week.hours_worked * regular_rate + week.overtime_hours * 0.5 * regular_rate == pytest.approx(1183.00)
+    assert week.hours_worked * regular_rate + week.overtime_hours * 0.5 * regular_rate == pytest.approx(
+        1183.00
+    )
 
 
 def test_f3_night_shift_across_week_boundary_is_split_5_and_7():
@@ -113,8 +118,16 @@ C3_SHIFTS = [
     piece
     for night in range(4)
     for piece in (
-        Shift("E1", at("2026-01-05T18:00") + timedelta(days=night), at("2026-01-05T23:30") + timedelta(days=night)),
-        Shift("E1", at("2026-01-06T00:00") + timedelta(days=night), at("2026-01-06T06:30") + timedelta(days=night)),
+        Shift(
+            "E1",
+            at("2026-01-05T18:00") + timedelta(days=night),
+            at("2026-01-05T23:30") + timedelta(days=night),
+        ),
+        Shift(
+            "E1",
+            at("2026-01-06T00:00") + timedelta(days=night),
+            at("2026-01-06T06:30") + timedelta(days=night),
+        ),
     )
 ]
 
@@ -159,7 +172,10 @@ def test_cba_public_holiday_hours_are_double_time(flag_holiday):
 
 
 def test_cba_call_in_pays_four_hours_for_one_and_a_half_worked():
-    shifts = [day_shift(date(2026, 1, 5), 8), Shift("E1", at("2026-01-05T20:00"), at("2026-01-05T21:30"), call_in=True)]
+    shifts = [
+        day_shift(date(2026, 1, 5), 8),
+        Shift("E1", at("2026-01-05T20:00"), at("2026-01-05T21:30"), call_in=True),
+    ]
     (day,) = evaluate(load_preset("example-cba"), shifts).employees["E1"].days
     assert (day.hours_worked, day.overtime_hours, day.call_in_pay_hours) == (9.5, 1.5, 2.5)
     assert (day.overtime_hours + day.call_in_pay_hours) * 1.5 * 25 == 150  # 4 h at $37.50

@@ -5,6 +5,7 @@ from typing import Any
 
 from workforce.accounts import service
 from workforce.accounts.roles import ROLES
+from workforce.accounts.tables import User
 
 DEMO_USERS = [
     ("admin", "Ada Admin", ["admin"]),
@@ -30,3 +31,5 @@ async def demo(ctx: Any) -> None:
         user_id = await service.create_user(username, demo_password(username), roles, name,
                                             f"{username}@plant.example")
         ctx.users[username] = user_id
+    # The demo shift supervisor runs the Riverside floor only: their people pages show that site.
+    await User.update({User.sites: ["RIV"]}).where(User.id == ctx.users["supervisor"])

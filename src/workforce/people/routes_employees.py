@@ -1,8 +1,12 @@
 """Employee screens: searchable list, record page with history and module tabs, forms, status."""
 from __future__ import annotations
 
+import dataclasses
+
+from typing import Any
+
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 
 from workforce.audit import trail
@@ -24,6 +28,7 @@ STATUS_ACTIONS = {"on_leave": "Start leave", "active": "Return to active", "term
 async def _list_context(request: Request) -> dict:
     params = dict(request.query_params)
     filters = service.EmployeeFilters.from_params(params)
+    filters = dataclasses.replace(filters, allowed_sites=await service.allowed_sites(request.scope["user"]))
     query, count = service.list_queries(filters)
     pg = await paginate(query, count, *parse_page(params))
     return {"page": pg, "filters": filters, "choices": await service.filter_choices(), "statuses": STATUSES}
@@ -35,10 +40,14 @@ async def employee_list(request: Request) -> Template:
                 fragment="people/_employee_table.html")
 
 
-async def _record(employee_id: int) -> dict:
+async def _record(employee_id: int, user: Any = None) -> dict:
     row = await service.get_raw(employee_id)
     if row is None:
         raise NotFoundException(f"No employee with id {employee_id}.")
+    if user is not None:
+        allowed = await service.allowed_sites(user)
+        if allowed is not None and row["site_id"] not in allowed:
+            raise PermissionDeniedException("This employee works at a site outside your account's sites.")
     return row
 
 
@@ -46,9 +55,9 @@ async def _record(employee_id: int) -> dict:
 async def employee_detail(request: Request, employee_id: int) -> Template:
     from workforce.people import directory
 
-    row = await _record(employee_id)
-    summary = await directory.employee(employee_id)
     user = request.scope["user"]
+    row = await _record(employee_id, user)
+    summary = await directory.employee(employee_id)
     return page(request, "people/employee.html",
                 {"record": row, "summary": summary, "history": await trail.history("employee", employee_id),
                  "tabs": tabs_for("employee", user.roles), "statuses": STATUSES,
@@ -89,13 +98,13 @@ async def employee_create(request: Request) -> Template | Redirect:
 
 @get("/people/{employee_id:int}/edit", guards=WRITERS)
 async def employee_edit(request: Request, employee_id: int) -> Template:
-    row = await _record(employee_id)
+    row = await _record(employee_id, request.scope["user"])
     return await _form(request, {**service.as_raw(row), "version": row["version"]}, FormErrors(), row)
 
 
 @post("/people/{employee_id:int}", guards=WRITERS)
 async def employee_update(request: Request, employee_id: int) -> Template | Redirect:
-    row = await _record(employee_id)
+    row = await _record(employee_id, request.scope["user"])
     data = await form_data(request)
     values = {k: str(data.get(k, "")) for k in COLUMNS}
     errors = FormErrors()
@@ -116,7 +125,7 @@ async def employee_update(request: Request, employee_id: int) -> Template | Redi
 
 @post("/people/{employee_id:int}/status", guards=WRITERS)
 async def employee_status(request: Request, employee_id: int) -> Template | Redirect:
-    row = await _record(employee_id)
+    row = await _record(employee_id, request.scope["user"])
     data = await form_data(request)
     errors = FormErrors()
     status = str(data.get("status", ""))

@@ -41,6 +41,7 @@ async def load_refs(with_employees: bool = True) -> Refs:
 RAW_COLUMNS = (
     Employee.id, Employee.version, Employee.employee_number, Employee.first_name, Employee.last_name,
     Employee.preferred_name, Employee.job_class, Employee.site.code.as_alias("site"),
+    Employee.site.id.as_alias("site_id"),
     Employee.department.code.as_alias("department"), Employee.home_station.code.as_alias("home_station"),
     Employee.crew.code.as_alias("crew"), Employee.bargaining_unit.code.as_alias("bargaining_unit"),
     Employee.employment_type, Employee.hire_date, Employee.seniority_date,
@@ -158,6 +159,8 @@ class EmployeeFilters:
     status: str = ""
     sort: str = "name"
     descending: bool = False
+    #: Sites the user may see (None: all); set from the user's site limits, never from the URL.
+    allowed_sites: tuple[int, ...] | None = None
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> EmployeeFilters:
@@ -178,6 +181,8 @@ class EmployeeFilters:
 
     def conditions(self) -> list[Any]:
         conds = []
+        if self.allowed_sites is not None:
+            conds.append(Employee.site.is_in(list(self.allowed_sites) or [-1]))
         if self.q:
             conds.append(Employee.search_text.like(f"%{self.q.lower()}%"))
         for name in ("site", "department", "crew", "bargaining_unit"):
@@ -200,6 +205,15 @@ def list_queries(filters: EmployeeFilters, columns: tuple = LIST_COLUMNS) -> tup
     for column in SORTS[filters.sort]:
         query = query.order_by(column, ascending=not filters.descending)
     return query.order_by(Employee.id), count
+
+
+async def allowed_sites(user: Any) -> tuple[int, ...] | None:
+    """Site ids a user is limited to (their account's site codes), or None for all sites.
+    Administrators are never limited."""
+    if not user.sites or user.has("admin"):
+        return None
+    rows = await Site.select(Site.id).where(Site.code.is_in(list(user.sites)))
+    return tuple(r["id"] for r in rows)
 
 
 async def supervisor_choices(site_id: int | None) -> list[tuple[str, str]]:

@@ -26,7 +26,10 @@ def nav_for(user: Any) -> list[Any]:
 
 def is_fragment(request: Request) -> bool:
     """An htmx request that wants a piece of the page (boosted navigation wants the whole page)."""
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+    headers = request.headers
+    return (headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
+            # the back button asks for a whole page to restore
+            and headers.get("hx-history-restore-request") != "true")
 
 
 def base_context(request: Request) -> dict[str, Any]:

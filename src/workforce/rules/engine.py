@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from operator import truediv
 
@@ -61,5 +61,5 @@ def _employee(rules: RuleSet, plan: Plan, employee: str, shifts: list[Shift]) ->
 _PER_HOUR = (UNITS_PER_HOUR,) * SLOTS
 
 
-def _hours(units: list[int]) -> map:
+def _hours(units: list[int]) -> Iterator[float]:
     return map(truediv, units, _PER_HOUR)

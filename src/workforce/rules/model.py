@@ -49,7 +49,7 @@ class Violation:
 
 @dataclass(slots=True)
 class Hours:
-    """Hours in one period. regular + overtime + double_time == hours_worked; the other figures overlap them.
+    """Hours in one period. Regular, overtime and double time make up hours_worked; the rest overlap them.
 
     night/sunday/holiday are hours that earn the rule set's premium (night differential stacks on top;
     Sunday and holiday hours are already counted in the tier their premium pays). call_in_pay_hours is the
@@ -83,6 +83,8 @@ class WeekHours(Hours):
 
 @dataclass(slots=True)
 class EmployeeResult:
+    """One employee's workdays and workweeks in time order, and violations ordered by shift start."""
+
     employee: str
     days: list[DayHours]
     weeks: list[WeekHours]

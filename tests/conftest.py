@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,12 +19,15 @@ from pathlib import Path
 import pytest
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-BASE_URL = os.environ.get("DATABASE_URL", "")
+# Remember the URL as given: xdist workers inherit the controller's environment, which this module
+# has already changed for the controller itself.
+BASE_URL = os.environ.setdefault("WORKFORCE_TEST_BASE_URL", os.environ.get("DATABASE_URL", ""))
 IS_CI = os.environ.get("CI", "").lower() == "true"
 
 if BASE_URL.startswith(("postgres://", "postgresql://")):
     _base, _, _name = BASE_URL.rpartition("/")
-    TEST_DB_NAME = f"{_name or 'workforce'}_test_{WORKER}"
+    # The process id keeps two suites on one server (two checkouts, or CI beside a developer) apart.
+    TEST_DB_NAME = f"{_name or 'workforce'}_test_{WORKER}_{os.getpid()}"
     os.environ["DATABASE_URL"] = f"{_base}/{TEST_DB_NAME}"
 else:
     TEST_DB_NAME = ""
@@ -84,6 +88,8 @@ def migrated() -> Iterator[None]:
     yield
     if TEST_DB_NAME:
         run(_drop_pg_database())
+    else:
+        shutil.rmtree(_tmp, ignore_errors=True)
 
 
 @pytest.fixture

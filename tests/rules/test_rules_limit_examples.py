@@ -101,6 +101,13 @@ def test_rest_break_needed_after_six_hours(shifts, broken):
     assert bool(rules_broken("eu-wtd", shifts, "rest_break")) is broken
 
 
+def test_rest_break_detail_says_what_was_taken():
+    (violation,) = rules_broken("eu-wtd", shifts_on([0], 7, break_minutes=0), "rest_break")
+    assert violation.detail == (
+        "7 h worked from 2026-01-05T06:00 without a break (a break of 1 min is due after 6 h)"
+    )
+
+
 def test_cba_min_rest_flags_six_hours_between_shifts():
     shifts = [
         Shift("E1", at("2026-01-05T14:00"), at("2026-01-05T22:00")),

@@ -189,3 +189,13 @@ async def action_check(request: Request, action_id: int) -> Template | Redirect:
 
 
 ROUTES = [action_list, action_detail, action_update, action_status, action_check]
+
+
+async def new_action_form(post_url: str, values: dict[str, Any] | None = None,
+                          errors: FormErrors | None = None) -> dict[str, Any]:
+    """Context for `actions/_new_form.html` on a source record's page (the source owns the POST)."""
+    from workforce.web.idempotency import new_key
+
+    return {"post_url": post_url, "values": values or {"priority": "medium", "kind": "corrective"},
+            "errors": errors or FormErrors(), "owners": await owner_choices(), "idem_key": new_key(),
+            "priorities": service.PRIORITIES, "kinds": service.KINDS, "levels": service.CONTROL_LEVELS}

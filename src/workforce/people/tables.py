@@ -4,7 +4,9 @@ Every table has a `version` column for optimistic locking and an `active` flag (
 employees, a status): records are deactivated, never deleted, so history stays readable.
 """
 from piccolo.columns import (
+    JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -112,3 +114,16 @@ class Employee(Table, tablename="wf_employee"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     version = Integer(default=1)
+
+
+class EmployeeImport(Table, tablename="wf_employee_import"):
+    """An uploaded employee file, kept so the preview and the apply read the same bytes without a
+    re-upload. `applied_at` is set once, in the apply's transaction: a second apply is a no-op."""
+
+    user_id = Integer(index=True)
+    filename = Varchar(length=255)
+    content = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow())
+    applied_at = Timestamptz(null=True, default=None)
+    #: Rows and columns at upload; counts (created/updated/unchanged) and who applied, after apply.
+    summary = JSON(default={})

@@ -92,9 +92,12 @@ def check_limits(
         rule = limits.rest_break
         for period in periods:
             if period.worked > rule.after_hours * 60 + _EPS and period.breaks < rule.min_minutes - _EPS:
+                taken = (
+                    f"with only {period.breaks:g} min of break" if period.breaks > 0 else "without a break"
+                )
                 detail = (
-                    f"{hours(period.worked)} h worked from {stamp(period.first.start)} without a break of "
-                    f"{rule.min_minutes:g} min (required after {rule.after_hours:g} h)"
+                    f"{hours(period.worked)} h worked from {stamp(period.first.start)} {taken} "
+                    f"(a break of {rule.min_minutes:g} min is due after {rule.after_hours:g} h)"
                 )
                 flag("rest_break", period.first, detail, rule.clause)
     if limits.workday_split:  # Cal. Lab. Code §500(a): flag, the law is not settled (§3 C3)

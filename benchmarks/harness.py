@@ -1,4 +1,5 @@
 """Shared benchmark helpers: a real server process on a demo database, and latency percentiles."""
+
 from __future__ import annotations
 
 import os
@@ -26,11 +27,26 @@ def free_port() -> int:
 @contextmanager
 def server(app: str, env: dict[str, str], factory: bool = False):
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if factory:
         args.append("--factory")
-    proc = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT / "benchmarks",
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        args,
+        env={**os.environ, **env},
+        cwd=ROOT / "benchmarks",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -51,9 +67,23 @@ def demo_database(employees: int = 2000, years: int = 5, seed: int = 7):
     folder = Path(tempfile.mkdtemp(prefix="workforce-bench-"))
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     env = {"DATABASE_URL": url, "WORKFORCE_SECRET_KEY": "bench-secret"}
-    subprocess.run([sys.executable, "-m", "workforce.cli", "demo-data", "--employees", str(employees),
-                    "--years", str(years), "--seed", str(seed)], env={**os.environ, **env}, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workforce.cli",
+            "demo-data",
+            "--employees",
+            str(employees),
+            "--years",
+            str(years),
+            "--seed",
+            str(seed),
+        ],
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         yield env
     finally:

@@ -1,4 +1,5 @@
 """A bare Litestar hello-world, served the same way as Workforce, as the baseline for ratios."""
+
 from litestar import Litestar, get
 
 

@@ -1,4 +1,5 @@
 """`make bench`: run every benchmarks/bench_*.py and print one table of figures."""
+
 from __future__ import annotations
 
 import importlib

@@ -4,6 +4,7 @@ The database comes from DATABASE_URL like the app's: unset → a SQLite file per
 postgresql://… → a fresh database per worker on that server, dropped at the end. Each test that
 touches the database starts from empty tables (fixture `db`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -118,8 +119,9 @@ def client(app, db):
 _HASH_CACHE: dict[str, str] = {}
 
 
-def make_user(username: str, roles: list[str], password: str = TEST_PASSWORD, active: bool = True,
-              full_name: str = "") -> int:
+def make_user(
+    username: str, roles: list[str], password: str = TEST_PASSWORD, active: bool = True, full_name: str = ""
+) -> int:
     """Insert a user directly (hashing once per password per session keeps tests quick)."""
     from workforce.accounts.passwords import hash_password
     from workforce.accounts.tables import User
@@ -128,9 +130,15 @@ def make_user(username: str, roles: list[str], password: str = TEST_PASSWORD, ac
         _HASH_CACHE[password] = hash_password(password)
 
     async def insert() -> int:
-        rows = await User.insert(User(username=username, full_name=full_name or username.title(),
-                                      password_hash=_HASH_CACHE[password], roles=roles, active=active)
-                                 ).returning(User.id)
+        rows = await User.insert(
+            User(
+                username=username,
+                full_name=full_name or username.title(),
+                password_hash=_HASH_CACHE[password],
+                roles=roles,
+                active=active,
+            )
+        ).returning(User.id)
         return rows[0]["id"]
 
     return run(insert())
@@ -151,8 +159,11 @@ def login(client, username: str, roles: list[str] | None = None, password: str =
     """Create (when roles are given) and sign in a user; returns the user id."""
     user_id = make_user(username, roles) if roles is not None else None
     token = csrf_token(client)
-    response = client.post("/login", data={"username": username, "password": password, "_csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text[:500]
     return user_id
 
@@ -161,8 +172,9 @@ def post(client, path: str, data: dict | None = None, files=None, **kwargs):
     """POST a form with a fresh CSRF token, as the browser would."""
     payload = dict(data or {})
     payload["_csrf_token"] = csrf_token(client, kwargs.pop("token_from", "/login"))
-    return client.post(path, data=payload, files=files, follow_redirects=kwargs.pop("follow_redirects", False),
-                       **kwargs)
+    return client.post(
+        path, data=payload, files=files, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs
+    )
 
 
 def api_token(username: str, roles: list[str]) -> str:

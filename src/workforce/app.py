@@ -1,4 +1,5 @@
 """The ASGI application: every installed domain's routes behind one set of middleware and guards."""
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,11 @@ def secret_key() -> str:
 def create_app(extra_routes: list | None = None) -> Litestar:
     """Build the app; `extra_routes` lets tests mount a handler (e.g. one that fails)."""
     settings = get_settings()
-    routes: list = [create_static_files_router(path="/static", directories=[ROOT / "static"],
-                                               opt={"public": True}, include_in_schema=False)]
+    routes: list = [
+        create_static_files_router(
+            path="/static", directories=[ROOT / "static"], opt={"public": True}, include_in_schema=False
+        )
+    ]
     for module in load_modules():
         routes.extend(module.routes)
     routes.extend(extra_routes or [])
@@ -70,8 +74,10 @@ def create_app(extra_routes: list | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        logging_config=LoggingConfig(log_exceptions="debug" if settings.debug else "never",
-                                     loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"]}}),
+        logging_config=LoggingConfig(
+            log_exceptions="debug" if settings.debug else "never",
+            loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"]}},
+        ),
         debug=False,
     )
 

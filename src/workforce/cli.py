@@ -1,4 +1,5 @@
 """The `workforce` command line. Domain groups (overtime, osha, …) live in their packages."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,8 +25,15 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
-    uvicorn.run("workforce.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=False, server_header=False)
+    uvicorn.run(
+        "workforce.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 @main.command()
@@ -46,10 +54,16 @@ def print_logins() -> None:
 
 
 @main.command("demo-data")
-@click.option("--employees", default=150, show_default=True, type=click.IntRange(1, 100_000),
-              help="How many employees to create.")
-@click.option("--years", default=1, show_default=True, type=click.IntRange(1, 20),
-              help="How many years of history.")
+@click.option(
+    "--employees",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many employees to create.",
+)
+@click.option(
+    "--years", default=1, show_default=True, type=click.IntRange(1, 20), help="How many years of history."
+)
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed (same seed, same plant).")
 @click.option("--force", is_flag=True, help="Wipe a non-empty database first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database already has data.")
@@ -65,7 +79,9 @@ def demo_data(employees: int, years: int, seed: int, force: bool, if_empty: bool
             if if_empty:
                 return False
             if not force:
-                raise click.ClickException("the database is not empty; use --force to wipe it and load demo data")
+                raise click.ClickException(
+                    "the database is not empty; use --force to wipe it and load demo data"
+                )
             await wipe()
         click.echo(f"Loading demo data: {employees} employees, {years} year(s), seed {seed}")
         await load_demo(DemoContext(employees=employees, years=years, seed=seed), echo=click.echo)
@@ -88,7 +104,9 @@ def user() -> None:
 @click.option("--name", "full_name", default="", help="Full name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--token", is_flag=True, help="Also create an API token and print it (one line).")
-def user_create(username: str, roles: tuple[str, ...], full_name: str, password_stdin: bool, token: bool) -> None:
+def user_create(
+    username: str, roles: tuple[str, ...], full_name: str, password_stdin: bool, token: bool
+) -> None:
     """Create a user; with --token print a new API token for them."""
     from workforce.accounts import service
     from workforce.audit.context import Actor, current_actor

@@ -1,4 +1,5 @@
 """Database helpers shared by every domain: the engine, transactions, optimistic locking."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager

@@ -1,4 +1,5 @@
 """`workforce demo-data`: a living plant, built by each installed domain's hook in load order."""
+
 from __future__ import annotations
 
 import random

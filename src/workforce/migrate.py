@@ -1,4 +1,5 @@
 """Run Piccolo migrations forwards for every installed app (idempotent)."""
+
 from __future__ import annotations
 
 import contextlib

@@ -3,6 +3,7 @@
 DATABASE_URL unset → SQLite file ``workforce.sqlite3`` in the working directory;
 ``sqlite:///path/to/file`` → that SQLite file; ``postgresql://user@host:port/db`` → PostgreSQL.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,6 +42,7 @@ APP_REGISTRY = AppRegistry(
         "workforce.accounts.piccolo_app",
         "workforce.audit.piccolo_app",
         "workforce.people.piccolo_app",
-        "workforce.actions.piccolo_app", "workforce.incidents.piccolo_app",
+        "workforce.actions.piccolo_app",
+        "workforce.incidents.piccolo_app",
     ]
 )

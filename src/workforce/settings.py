@@ -1,4 +1,5 @@
 """Settings read from the environment once, with the defaults a plant install needs."""
+
 from __future__ import annotations
 
 import os

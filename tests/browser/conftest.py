@@ -1,5 +1,6 @@
 """Browser tests: a real `workforce serve` process on this worker's test database, driven by
 Playwright in Debian's Chromium (never a downloaded browser) at tablet size."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,13 @@ import pytest
 from tests.conftest import IS_CI
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 TABLET = {"width": 768, "height": 1024}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -33,9 +39,22 @@ def _free_port() -> int:
 def live_server(migrated):
     port = _free_port()
     env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "workforce.app:create_app", "--factory",
-                             "--port", str(port), "--log-level", "warning"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "workforce.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:

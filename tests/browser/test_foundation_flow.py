@@ -1,4 +1,5 @@
 """Sign in at tablet size, see the role's navigation, open the access report, sign out."""
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, sign_in

@@ -1,4 +1,5 @@
 """HR at tablet size: search as you type, filter, open an employee, edit a field, see it in history."""
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, sign_in

@@ -1,4 +1,5 @@
 """Pure account rules: password hashing, session expiry, login throttling."""
+
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given

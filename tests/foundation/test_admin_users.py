@@ -1,4 +1,5 @@
 """User administration: create, validate, edit with concurrency check, deactivate, reset, audit."""
+
 import json
 import re
 
@@ -8,14 +9,29 @@ from workforce.audit.tables import AuditEntry
 
 
 def audit_actions(entity_type="user"):
-    return [r["action"] for r in run(AuditEntry.select(AuditEntry.action).where(
-        AuditEntry.entity_type == entity_type).order_by(AuditEntry.id))]
+    return [
+        r["action"]
+        for r in run(
+            AuditEntry.select(AuditEntry.action)
+            .where(AuditEntry.entity_type == entity_type)
+            .order_by(AuditEntry.id)
+        )
+    ]
 
 
 def test_admin_creates_user_and_it_is_audited(client):
     login(client, "ada", ["admin"])
-    r = post(client, "/admin/users", {"username": "Bob.Smith", "full_name": "Bob Smith", "password": "first-pass-123",
-                                      "roles": ["supervisor", "hr"]}, token_from="/")
+    r = post(
+        client,
+        "/admin/users",
+        {
+            "username": "Bob.Smith",
+            "full_name": "Bob Smith",
+            "password": "first-pass-123",
+            "roles": ["supervisor", "hr"],
+        },
+        token_from="/",
+    )
     assert r.status_code == 303
     row = run(User.select().where(User.username == "bob.smith").first().output(load_json=True))
     assert row["roles"] == ["hr", "supervisor"] and row["must_change_password"]
@@ -28,7 +44,9 @@ def test_admin_creates_user_and_it_is_audited(client):
 def test_missing_fields_show_errors_and_write_nothing(client):
     login(client, "ada", ["admin"])
     before = run(User.count())
-    r = post(client, "/admin/users", {"username": "", "password": "", "full_name": "Kept Value"}, token_from="/")
+    r = post(
+        client, "/admin/users", {"username": "", "password": "", "full_name": "Kept Value"}, token_from="/"
+    )
     assert r.status_code == 400
     assert "Enter a user name." in r.text and "Enter a first password" in r.text
     assert 'value="Kept Value"' in r.text
@@ -37,18 +55,30 @@ def test_missing_fields_show_errors_and_write_nothing(client):
 
 def test_duplicate_username_and_bad_role_rejected(client):
     login(client, "ada", ["admin"])
-    r = post(client, "/admin/users", {"username": "ada", "password": "first-pass-123", "roles": "viewer"},
-             token_from="/")
+    r = post(
+        client,
+        "/admin/users",
+        {"username": "ada", "password": "first-pass-123", "roles": "viewer"},
+        token_from="/",
+    )
     assert r.status_code == 400 and "already exists" in r.text
-    r = post(client, "/admin/users", {"username": "x1", "password": "first-pass-123", "roles": "boss"},
-             token_from="/")
+    r = post(
+        client,
+        "/admin/users",
+        {"username": "x1", "password": "first-pass-123", "roles": "boss"},
+        token_from="/",
+    )
     assert r.status_code == 400 and "unknown role" in r.text
 
 
 def test_non_admin_cannot_create_users(client):
     login(client, "hana", ["hr"])
-    r = post(client, "/admin/users", {"username": "x", "password": "first-pass-123", "roles": "admin"},
-             token_from="/")
+    r = post(
+        client,
+        "/admin/users",
+        {"username": "x", "password": "first-pass-123", "roles": "admin"},
+        token_from="/",
+    )
     assert r.status_code == 403
     assert run(User.count().where(User.username == "x")) == 0
 
@@ -62,11 +92,19 @@ def test_edit_detects_concurrent_change(client):
     uid = make_user("bob", ["viewer"])
     form = client.get(f"/admin/users/{uid}").text
     version = _version(form)
-    r = post(client, f"/admin/users/{uid}", {"version": version, "full_name": "First Save", "roles": "viewer",
-                                           "active": "on"}, token_from="/")
+    r = post(
+        client,
+        f"/admin/users/{uid}",
+        {"version": version, "full_name": "First Save", "roles": "viewer", "active": "on"},
+        token_from="/",
+    )
     assert r.status_code == 303
-    r = post(client, f"/admin/users/{uid}", {"version": version, "full_name": "Second Save", "roles": "viewer",
-                                           "active": "on"}, token_from="/")
+    r = post(
+        client,
+        f"/admin/users/{uid}",
+        {"version": version, "full_name": "Second Save", "roles": "viewer", "active": "on"},
+        token_from="/",
+    )
     assert r.status_code == 409
     assert "Changed by ada" in r.text and "since you opened it" in r.text
     assert run(User.select(User.full_name).where(User.id == uid).first())["full_name"] == "First Save"
@@ -76,8 +114,12 @@ def test_deactivate_and_history_shown(client):
     login(client, "ada", ["admin"])
     uid = make_user("bob", ["viewer"])
     version = _version(client.get(f"/admin/users/{uid}").text)
-    r = post(client, f"/admin/users/{uid}", {"version": version, "full_name": "Bob", "roles": "viewer"},
-             token_from="/")
+    r = post(
+        client,
+        f"/admin/users/{uid}",
+        {"version": version, "full_name": "Bob", "roles": "viewer"},
+        token_from="/",
+    )
     assert r.status_code == 303
     assert run(User.select(User.active).where(User.id == uid).first())["active"] is False
     page = client.get(f"/admin/users/{uid}").text
@@ -87,8 +129,9 @@ def test_deactivate_and_history_shown(client):
 def test_admin_cannot_lock_themself_out(client):
     uid = login(client, "ada", ["admin"])
     version = _version(client.get(f"/admin/users/{uid}").text)
-    r = post(client, f"/admin/users/{uid}", {"version": version, "roles": "viewer", "active": "on"},
-             token_from="/")
+    r = post(
+        client, f"/admin/users/{uid}", {"version": version, "roles": "viewer", "active": "on"}, token_from="/"
+    )
     assert r.status_code == 400 and "cannot remove your own administrator role" in r.text
 
 
@@ -101,8 +144,11 @@ def test_reset_password_forces_change(client):
     assert row["must_change_password"] is True
     assert "user.reset_password" in audit_actions()
     client.cookies.clear()
-    r = client.post("/login", data={"username": "bob", "password": "temporary-pass-9",
-                                    "_csrf_token": csrf_token(client)}, follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"username": "bob", "password": "temporary-pass-9", "_csrf_token": csrf_token(client)},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/account/password"
 
 
@@ -123,5 +169,3 @@ def test_access_report_lists_users(client):
     make_user("bob", ["viewer"], active=False)
     html = client.get("/admin/access-report").text
     assert "bob" in html and "carl" in html and "compliance" in html
-
-

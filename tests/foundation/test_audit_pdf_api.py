@@ -1,4 +1,5 @@
 """Audit trail page, the user access PDF, API tokens and the API's problem bodies."""
+
 import io
 
 from pypdf import PdfReader
@@ -12,8 +13,14 @@ from workforce.audit.tables import AuditEntry
 def test_record_and_history_decode_before_after(db):
     async def go():
         current_actor.set(Actor(7, "tester"))
-        await trail.record("thing.update", "thing", 42, before={"a": 1, "b": 2, "version": 1},
-                           after={"a": 1, "b": 3, "version": 2}, summary="Thing changed")
+        await trail.record(
+            "thing.update",
+            "thing",
+            42,
+            before={"a": 1, "b": 2, "version": 1},
+            after={"a": 1, "b": 3, "version": 2},
+            summary="Thing changed",
+        )
         return await trail.history("thing", 42)
 
     rows = run(go())

@@ -1,4 +1,5 @@
 """Sign-in, sessions, throttling and password changes over HTTP."""
+
 from datetime import timedelta
 
 from tests.conftest import TEST_PASSWORD, csrf_token, login, make_user, post, run
@@ -7,8 +8,11 @@ from workforce.db import utcnow
 
 
 def _login(client, username, password):
-    return client.post("/login", data={"username": username, "password": password,
-                                       "_csrf_token": csrf_token(client)}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": csrf_token(client)},
+        follow_redirects=False,
+    )
 
 
 def test_login_sets_httponly_samesite_cookie_and_redirects(client):
@@ -56,8 +60,16 @@ def test_next_is_kept_and_open_redirects_refused(client):
     make_user("ana", ["admin"])
     r = client.get("/admin/users?q=x", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/admin/users?q=x"
-    r = client.post("/login", data={"username": "ana", "password": TEST_PASSWORD, "next": "//evil.example/",
-                                    "_csrf_token": csrf_token(client)}, follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={
+            "username": "ana",
+            "password": TEST_PASSWORD,
+            "next": "//evil.example/",
+            "_csrf_token": csrf_token(client),
+        },
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/"
 
 
@@ -99,17 +111,37 @@ def test_deactivating_a_user_ends_their_sessions(client):
 
 def test_change_own_password(client):
     login(client, "ana", ["hr"])
-    r = post(client, "/account/password", {"current_password": "nope-nope-nope", "password": "another-pass-1",
-                                          "password_again": "another-pass-1"}, token_from="/")
+    r = post(
+        client,
+        "/account/password",
+        {
+            "current_password": "nope-nope-nope",
+            "password": "another-pass-1",
+            "password_again": "another-pass-1",
+        },
+        token_from="/",
+    )
     assert r.status_code == 400 and "The current password is not right." in r.text
-    r = post(client, "/account/password", {"current_password": TEST_PASSWORD, "password": "short",
-                                          "password_again": "short"}, token_from="/")
+    r = post(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "password": "short", "password_again": "short"},
+        token_from="/",
+    )
     assert r.status_code == 400 and "at least 10 characters" in r.text
-    r = post(client, "/account/password", {"current_password": TEST_PASSWORD, "password": "another-pass-1",
-                                          "password_again": "another-pass-2"}, token_from="/")
+    r = post(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "password": "another-pass-1", "password_again": "another-pass-2"},
+        token_from="/",
+    )
     assert "The two new passwords differ." in r.text
-    r = post(client, "/account/password", {"current_password": TEST_PASSWORD, "password": "another-pass-1",
-                                          "password_again": "another-pass-1"}, token_from="/")
+    r = post(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "password": "another-pass-1", "password_again": "another-pass-1"},
+        token_from="/",
+    )
     assert r.status_code == 303
     client.cookies.clear()
     assert _login(client, "ana", TEST_PASSWORD).status_code == 401

@@ -1,4 +1,5 @@
 """CSRF on unsafe requests, error pages, security headers, body limits."""
+
 from litestar import get
 
 from tests.conftest import csrf_token, login
@@ -19,8 +20,9 @@ def test_post_with_wrong_csrf_token_is_refused(client):
 def test_htmx_header_token_is_accepted(client):
     login(client, "ada", ["admin"])
     token = csrf_token(client, "/")
-    r = client.post("/account/tokens", data={"name": "from htmx"},
-                    headers={"x-csrftoken": token, "hx-request": "true"})
+    r = client.post(
+        "/account/tokens", data={"name": "from htmx"}, headers={"x-csrftoken": token, "hx-request": "true"}
+    )
     assert r.status_code == 201
 
 
@@ -50,8 +52,11 @@ def test_no_inline_scripts_in_layout(client):
 def test_oversized_body_gets_413(app, client):
     token = csrf_token(client)
     big = "x" * (app.request_max_body_size + 10)
-    r = client.post("/login", content=f"_csrf_token={token}&username={big}",
-                    headers={"content-type": "application/x-www-form-urlencoded", "x-csrftoken": token})
+    r = client.post(
+        "/login",
+        content=f"_csrf_token={token}&username={big}",
+        headers={"content-type": "application/x-www-form-urlencoded", "x-csrftoken": token},
+    )
     assert r.status_code == 413
 
 

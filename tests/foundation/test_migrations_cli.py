@@ -1,4 +1,5 @@
 """Migrations on a fresh database (whichever engine DATABASE_URL names) and the CLI contract."""
+
 from click.testing import CliRunner
 
 from tests.conftest import run
@@ -21,8 +22,15 @@ def test_migrate_twice_is_a_noop_and_tables_exist(migrated):
 
 def test_every_command_has_help():
     runner = CliRunner()
-    for args in (["--help"], ["serve", "--help"], ["migrate", "--help"], ["demo-data", "--help"],
-                 ["user", "create", "--help"], ["overtime", "evaluate", "--help"], ["osha", "classify", "--help"]):
+    for args in (
+        ["--help"],
+        ["serve", "--help"],
+        ["migrate", "--help"],
+        ["demo-data", "--help"],
+        ["user", "create", "--help"],
+        ["overtime", "evaluate", "--help"],
+        ["osha", "classify", "--help"],
+    ):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (args, result.output)
         assert "Usage:" in result.output
@@ -37,11 +45,15 @@ def test_user_create_with_token_prints_one_line(db):
 
 def test_user_create_password_stdin_and_bad_role(db):
     runner = CliRunner()
-    ok = runner.invoke(main, ["user", "create", "reader", "--role", "viewer", "--role", "hr", "--password-stdin"],
-                       input="a-long-password\n")
+    ok = runner.invoke(
+        main,
+        ["user", "create", "reader", "--role", "viewer", "--role", "hr", "--password-stdin"],
+        input="a-long-password\n",
+    )
     assert ok.exit_code == 0 and "User reader created." in ok.output
-    bad = runner.invoke(main, ["user", "create", "x2", "--role", "boss", "--password-stdin"],
-                        input="a-long-password\n")
+    bad = runner.invoke(
+        main, ["user", "create", "x2", "--role", "boss", "--password-stdin"], input="a-long-password\n"
+    )
     assert bad.exit_code != 0 and "unknown role" in bad.output
 
 

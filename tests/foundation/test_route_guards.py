@@ -1,5 +1,6 @@
 """Every registered route is guarded: anonymous page requests go to the login page, anonymous API
 requests get 401 with a problem body. A new route without a guard fails here."""
+
 import re
 
 import pytest
@@ -11,7 +12,13 @@ from tests.conftest import csrf_token, login
 ALLOW = {("/login", "GET"), ("/login", "POST"), ("/healthz", "GET")}
 ALLOW_PREFIXES = ("/static/",)
 
-SAMPLES = {"int": "1", "str": "x", "path": "/x", "date": "2026-01-05", "uuid": "00000000-0000-0000-0000-000000000001"}
+SAMPLES = {
+    "int": "1",
+    "str": "x",
+    "path": "/x",
+    "date": "2026-01-05",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+}
 
 
 def concrete(path: str) -> str:
@@ -71,5 +78,11 @@ def test_viewer_is_refused_admin_pages(client, path):
 
 def test_role_guard_on_every_admin_page_lets_admin_in(client):
     login(client, "ada", ["admin"])
-    for path in ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/access-report", "/account/tokens"]:
+    for path in [
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/audit",
+        "/admin/access-report",
+        "/account/tokens",
+    ]:
         assert client.get(path).status_code == 200, path

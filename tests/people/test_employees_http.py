@@ -1,4 +1,5 @@
 """Employee screens over HTTP: roles, search/filter/sort, forms, concurrency, status, audit, queries."""
+
 import re
 
 import pytest
@@ -24,9 +25,19 @@ def first_employee(**where) -> dict:
     return run(query.first())
 
 
-NEW = {"employee_number": "N100", "first_name": "Nia", "last_name": "Okoro", "site": "RIV", "department": "ASM",
-       "home_station": "ASM1-01", "crew": "A", "bargaining_unit": "UAW-1701", "employment_type": "full_time",
-       "hire_date": "2024-03-04", "status": "active"}
+NEW = {
+    "employee_number": "N100",
+    "first_name": "Nia",
+    "last_name": "Okoro",
+    "site": "RIV",
+    "department": "ASM",
+    "home_station": "ASM1-01",
+    "crew": "A",
+    "bargaining_unit": "UAW-1701",
+    "employment_type": "full_time",
+    "hire_date": "2024-03-04",
+    "status": "active",
+}
 
 
 @pytest.mark.parametrize("role", ["hr", "supervisor", "safety", "compliance", "viewer", "admin"])
@@ -47,7 +58,10 @@ def test_non_hr_cannot_write(client, role):
     assert client.get(f"/people/{emp['id']}/edit").status_code == 403
     assert post(client, "/people", NEW, token_from="/").status_code == 403
     assert post(client, f"/people/{emp['id']}", {**NEW, "version": "1"}, token_from="/").status_code == 403
-    assert post(client, f"/people/{emp['id']}/status", {"status": "terminated"}, token_from="/").status_code == 403
+    assert (
+        post(client, f"/people/{emp['id']}/status", {"status": "terminated"}, token_from="/").status_code
+        == 403
+    )
     assert run(Employee.count().where(Employee.employee_number == "N100")) == 0
 
 
@@ -93,8 +107,12 @@ def test_list_query_count_does_not_grow_with_page_size(client, count_queries):
 def test_create_employee_with_errors_then_success(client):
     plant(5)
     login(client, "hana", ["hr"])
-    r = post(client, "/people", {**NEW, "department": "XYZ", "hire_date": "03/04/2024", "first_name": ""},
-             token_from="/")
+    r = post(
+        client,
+        "/people",
+        {**NEW, "department": "XYZ", "hire_date": "03/04/2024", "first_name": ""},
+        token_from="/",
+    )
     assert r.status_code == 400
     assert "Unknown department &#39;XYZ&#39; at site RIV." in r.text
     assert "&#39;03/04/2024&#39; is not a date (use YYYY-MM-DD)." in r.text
@@ -104,8 +122,11 @@ def test_create_employee_with_errors_then_success(client):
     assert r.status_code == 303
     created = first_employee(employee_number="N100")
     assert created["search_text"] == "okoro nia n100"
-    entry = run(AuditEntry.select().where((AuditEntry.entity_type == "employee")
-                                          & (AuditEntry.entity_id == str(created["id"]))).first())
+    entry = run(
+        AuditEntry.select()
+        .where((AuditEntry.entity_type == "employee") & (AuditEntry.entity_id == str(created["id"])))
+        .first()
+    )
     assert entry["action"] == "employee.create" and entry["actor_name"] == "hana"
     dup = post(client, "/people", NEW, token_from="/")
     assert dup.status_code == 400 and "already exists" in dup.text
@@ -122,8 +143,14 @@ def test_edit_shows_in_history_and_detects_concurrent_edit(client):
     form = client.get(f"/people/{emp['id']}/edit").text
     version = _version(form)
     values = dict(re.findall(r'name="(\w+)" type="[a-z]+" value="([^"]*)"', form))
-    values.update({k: v for k, v in re.findall(r'<select id="f-\w+" name="(\w+)".*?<option value="([^"]*)" selected',
-                                                form, re.S)})
+    values.update(
+        {
+            k: v
+            for k, v in re.findall(
+                r'<select id="f-\w+" name="(\w+)".*?<option value="([^"]*)" selected', form, re.S
+            )
+        }
+    )
     values["job_class"] = "Setter II"
     values["status"] = "active"
     r = post(client, f"/people/{emp['id']}", {**values, "version": version}, token_from="/")
@@ -140,23 +167,35 @@ def test_status_change_needs_reason_and_keeps_record(client):
     plant(5)
     login(client, "hana", ["hr"])
     emp = first_employee(status="active")
-    r = post(client, f"/people/{emp['id']}/status", {"status": "terminated", "version": str(emp["version"])},
-             token_from="/")
+    r = post(
+        client,
+        f"/people/{emp['id']}/status",
+        {"status": "terminated", "version": str(emp["version"])},
+        token_from="/",
+    )
     assert r.status_code == 400 and "Give a reason" in r.text and "Enter a date." in r.text
-    r = post(client, f"/people/{emp['id']}/status", {"status": "terminated", "version": str(emp["version"]),
-                                                    "reason": "Retired", "termination_date": "2026-01-31"},
-             token_from="/")
+    r = post(
+        client,
+        f"/people/{emp['id']}/status",
+        {
+            "status": "terminated",
+            "version": str(emp["version"]),
+            "reason": "Retired",
+            "termination_date": "2026-01-31",
+        },
+        token_from="/",
+    )
     assert r.status_code == 303
     row = first_employee(id=emp["id"])
     assert row["status"] == "terminated" and row["status_reason"] == "Retired"
     assert str(row["termination_date"]) == "2026-01-31"
-    actions = [a["action"] for a in run(AuditEntry.select(AuditEntry.action).where(
-        AuditEntry.entity_id == str(emp["id"])))]
+    actions = [
+        a["action"]
+        for a in run(AuditEntry.select(AuditEntry.action).where(AuditEntry.entity_id == str(emp["id"])))
+    ]
     assert "employee.terminated" in actions
 
 
 def test_unknown_employee_is_404(client):
     login(client, "hana", ["hr"])
     assert client.get("/people/999999").status_code == 404
-
-

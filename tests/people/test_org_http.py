@@ -1,4 +1,5 @@
 """Organisation pages: one generic controller for every unit type, with validation and audit."""
+
 import re
 
 import pytest
@@ -10,8 +11,11 @@ from workforce.people.tables import Department, Site
 
 
 def make_site(code="RIV") -> int:
-    return run(Site.insert(Site(code=code, name=f"{code} plant", timezone="America/Chicago", country="US",
-                                subdivision="IL")).returning(Site.id))[0]["id"]
+    return run(
+        Site.insert(
+            Site(code=code, name=f"{code} plant", timezone="America/Chicago", country="US", subdivision="IL")
+        ).returning(Site.id)
+    )[0]["id"]
 
 
 @pytest.mark.parametrize("kind", list(SPECS))
@@ -29,12 +33,29 @@ def test_org_index_and_unknown_kind(client):
 
 def test_create_site_validates_timezone_and_country(client):
     login(client, "hana", ["hr"])
-    r = post(client, "/org/sites", {"code": "x1", "name": "X", "timezone": "Mars/Olympus", "country": "ZZ",
-                                    "paper_size": "Letter"}, token_from="/")
+    r = post(
+        client,
+        "/org/sites",
+        {"code": "x1", "name": "X", "timezone": "Mars/Olympus", "country": "ZZ", "paper_size": "Letter"},
+        token_from="/",
+    )
     assert r.status_code == 400
-    assert "Unknown time zone &#39;Mars/Olympus&#39;" in r.text and "Unknown country or subdivision ZZ" in r.text
-    r = post(client, "/org/sites", {"code": "x1", "name": "Xenia", "timezone": "Europe/Berlin", "country": "de",
-                                    "subdivision": "BY", "paper_size": "A4"}, token_from="/")
+    assert (
+        "Unknown time zone &#39;Mars/Olympus&#39;" in r.text and "Unknown country or subdivision ZZ" in r.text
+    )
+    r = post(
+        client,
+        "/org/sites",
+        {
+            "code": "x1",
+            "name": "Xenia",
+            "timezone": "Europe/Berlin",
+            "country": "de",
+            "subdivision": "BY",
+            "paper_size": "A4",
+        },
+        token_from="/",
+    )
     assert r.status_code == 303
     site = run(Site.select().where(Site.code == "X1").first())
     assert site["country"] == "DE" and site["paper_size"] == "A4"
@@ -44,12 +65,20 @@ def test_create_site_validates_timezone_and_country(client):
 def test_department_code_unique_within_site_only(client):
     login(client, "hana", ["hr"])
     a, b = make_site("AAA"), make_site("BBB")
-    assert post(client, "/org/departments", {"site": str(a), "code": "ASM", "name": "Assembly"},
-                token_from="/").status_code == 303
+    assert (
+        post(
+            client, "/org/departments", {"site": str(a), "code": "ASM", "name": "Assembly"}, token_from="/"
+        ).status_code
+        == 303
+    )
     dup = post(client, "/org/departments", {"site": str(a), "code": "asm", "name": "Again"}, token_from="/")
     assert dup.status_code == 400 and "already used in this site" in dup.text
-    assert post(client, "/org/departments", {"site": str(b), "code": "ASM", "name": "Assembly"},
-                token_from="/").status_code == 303
+    assert (
+        post(
+            client, "/org/departments", {"site": str(b), "code": "ASM", "name": "Assembly"}, token_from="/"
+        ).status_code
+        == 303
+    )
     missing = post(client, "/org/departments", {"site": "", "code": "", "name": ""}, token_from="/")
     assert missing.status_code == 400 and missing.text.count("Required.") == 3
     assert run(Department.count()) == 2
@@ -60,12 +89,21 @@ def test_edit_with_stale_version_and_deactivate(client):
     site_id = make_site()
     form = client.get(f"/org/sites/{site_id}").text
     version = re.search(r'name="version" value="(\d+)"', form).group(1)
-    data = {"code": "RIV", "name": "Riverside", "timezone": "America/Chicago", "country": "US",
-            "subdivision": "IL", "paper_size": "Letter", "version": version}
+    data = {
+        "code": "RIV",
+        "name": "Riverside",
+        "timezone": "America/Chicago",
+        "country": "US",
+        "subdivision": "IL",
+        "paper_size": "Letter",
+        "version": version,
+    }
     assert post(client, f"/org/sites/{site_id}", data, token_from="/").status_code == 303
     stale = post(client, f"/org/sites/{site_id}", {**data, "name": "Other"}, token_from="/")
     assert stale.status_code == 409 and "since you opened it" in stale.text
-    assert post(client, f"/org/sites/{site_id}/active", {"active": "false"}, token_from="/").status_code == 303
+    assert (
+        post(client, f"/org/sites/{site_id}/active", {"active": "false"}, token_from="/").status_code == 303
+    )
     assert run(Site.select(Site.active).where(Site.id == site_id).first())["active"] is False
     listed = client.get("/org/sites").text
     assert "RIV plant" not in listed and "Riverside" not in listed
@@ -80,6 +118,8 @@ def test_readers_cannot_write_org(client, role):
     site_id = make_site()
     assert client.get("/org/sites/new").status_code == 403
     assert post(client, "/org/sites", {"code": "Q"}, token_from="/").status_code == 403
-    assert post(client, f"/org/sites/{site_id}/active", {"active": "false"}, token_from="/").status_code == 403
+    assert (
+        post(client, f"/org/sites/{site_id}/active", {"active": "false"}, token_from="/").status_code == 403
+    )
     page = client.get(f"/org/sites/{site_id}").text
     assert "<fieldset disabled" in page

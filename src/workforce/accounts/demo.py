@@ -1,4 +1,5 @@
 """Demo accounts: one per role, with passwords printed by `workforce demo-data` and `make run`."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,8 +29,9 @@ def demo_logins() -> list[tuple[str, str, str]]:
 async def demo(ctx: Any) -> None:
     for username, name, roles in DEMO_USERS:
         assert all(r in ROLES for r in roles)
-        user_id = await service.create_user(username, demo_password(username), roles, name,
-                                            f"{username}@plant.example")
+        user_id = await service.create_user(
+            username, demo_password(username), roles, name, f"{username}@plant.example"
+        )
         ctx.users[username] = user_id
     # The demo shift supervisor runs the Riverside floor only: their people pages show that site.
     await User.update({User.sites: ["RIV"]}).where(User.id == ctx.users["supervisor"])

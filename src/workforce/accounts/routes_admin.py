@@ -1,4 +1,5 @@
 """User administration (admin) and the user access report (admin, compliance)."""
+
 from __future__ import annotations
 
 from litestar import Request, get, post
@@ -10,6 +11,7 @@ from workforce.accounts.roles import ROLES
 from workforce.accounts.tables import User
 from workforce.audit import trail
 from workforce.db import StaleVersion
+from workforce.web.concurrency import stale_message
 from workforce.web.forms import FormErrors, as_list, form_data, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -34,21 +36,32 @@ async def users_list(request: Request) -> Template:
         cond = User.active == (status == "active")
         query, count = query.where(cond), count.where(cond)
     pg = await paginate(query.output(load_json=True), count, *parse_page(params))
-    return page(request, "accounts/users.html", {"page": pg, "q": q, "status": status, "roles": ROLES},
-                fragment="accounts/_users_table.html")
+    return page(
+        request,
+        "accounts/users.html",
+        {"page": pg, "q": q, "status": status, "roles": ROLES},
+        fragment="accounts/_users_table.html",
+    )
 
 
 @get("/admin/users/new", guards=ADMIN_ONLY)
 async def user_new(request: Request) -> Template:
-    return page(request, "accounts/user_form.html",
-                {"values": {"roles": ["viewer"]}, "errors": FormErrors(), "roles": ROLES, "record": None})
+    return page(
+        request,
+        "accounts/user_form.html",
+        {"values": {"roles": ["viewer"]}, "errors": FormErrors(), "roles": ROLES, "record": None},
+    )
 
 
 @post("/admin/users", guards=ADMIN_ONLY)
 async def user_create(request: Request) -> Template | Redirect:
     data = await form_data(request)
-    values = {"username": data.get("username", ""), "full_name": data.get("full_name", ""),
-              "email": data.get("email", ""), "roles": as_list(data.get("roles"))}
+    values = {
+        "username": data.get("username", ""),
+        "full_name": data.get("full_name", ""),
+        "email": data.get("email", ""),
+        "roles": as_list(data.get("roles")),
+    }
     errors = FormErrors()
     if not values["username"]:
         errors.add("username", "Enter a user name.")
@@ -56,13 +69,23 @@ async def user_create(request: Request) -> Template | Redirect:
         errors.add("password", "Enter a first password; the user changes it at first sign-in.")
     if not errors:
         try:
-            user_id = await service.create_user(values["username"], str(data["password"]), values["roles"],
-                                                values["full_name"], values["email"], must_change_password=True)
+            user_id = await service.create_user(
+                values["username"],
+                str(data["password"]),
+                values["roles"],
+                values["full_name"],
+                values["email"],
+                must_change_password=True,
+            )
         except service.UserError as exc:
             errors.add(exc.field, exc.message)
     if errors:
-        return page(request, "accounts/user_form.html",
-                    {"values": values, "errors": errors, "roles": ROLES, "record": None}, status_code=400)
+        return page(
+            request,
+            "accounts/user_form.html",
+            {"values": values, "errors": errors, "roles": ROLES, "record": None},
+            status_code=400,
+        )
     return redirect(f"/admin/users/{user_id}", f"User {values['username']} created.")
 
 
@@ -76,9 +99,18 @@ async def _user_or_404(user_id: int) -> dict:
 @get("/admin/users/{user_id:int}", guards=ADMIN_ONLY)
 async def user_detail(request: Request, user_id: int) -> Template:
     row = await _user_or_404(user_id)
-    return page(request, "accounts/user_form.html",
-                {"values": row, "errors": FormErrors(), "roles": ROLES, "record": row,
-                 "history": await trail.history("user", user_id), "tokens": await service.tokens_for(user_id)})
+    return page(
+        request,
+        "accounts/user_form.html",
+        {
+            "values": row,
+            "errors": FormErrors(),
+            "roles": ROLES,
+            "record": row,
+            "history": await trail.history("user", user_id),
+            "tokens": await service.tokens_for(user_id),
+        },
+    )
 
 
 @post("/admin/users/{user_id:int}", guards=ADMIN_ONLY)
@@ -87,28 +119,39 @@ async def user_update(request: Request, user_id: int) -> Template | Redirect:
     data = await form_data(request)
     errors = FormErrors()
     version = parse_int(str(data.get("version", "")), "version", errors, required=True) or 0
-    values = {**row, "full_name": data.get("full_name", ""), "email": data.get("email", ""),
-              "roles": as_list(data.get("roles")), "active": data.get("active") == "on"}
+    values = {
+        **row,
+        "full_name": data.get("full_name", ""),
+        "email": data.get("email", ""),
+        "roles": as_list(data.get("roles")),
+        "active": data.get("active") == "on",
+    }
     if user_id == request.scope["user"].id and (not values["active"] or "admin" not in values["roles"]):
         errors.add("roles", "You cannot remove your own administrator role or deactivate yourself.")
     if not errors:
         try:
-            await service.update_user(user_id, version, values["full_name"], values["email"], values["roles"],
-                                      values["active"])
+            await service.update_user(
+                user_id, version, values["full_name"], values["email"], values["roles"], values["active"]
+            )
             return redirect(f"/admin/users/{user_id}", "User saved.")
         except service.UserError as exc:
             errors.add(exc.field, exc.message)
-        except StaleVersion as exc:
-            last = (await trail.history("user", user_id, limit=1) or [{}])[0]
-            errors.general.append(
-                f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} since you "
-                "opened it. The form now shows their version; apply your change again.")
-            values = exc.current or row
+        except StaleVersion:
+            errors.general.append(await stale_message("user", user_id))
             values = await service.get_user(user_id) or row
-    return page(request, "accounts/user_form.html",
-                {"values": values, "errors": errors, "roles": ROLES, "record": row,
-                 "history": await trail.history("user", user_id), "tokens": await service.tokens_for(user_id)},
-                status_code=409 if errors.general else 400)
+    return page(
+        request,
+        "accounts/user_form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "roles": ROLES,
+            "record": row,
+            "history": await trail.history("user", user_id),
+            "tokens": await service.tokens_for(user_id),
+        },
+        status_code=409 if errors.general else 400,
+    )
 
 
 @post("/admin/users/{user_id:int}/reset-password", guards=ADMIN_ONLY)
@@ -116,24 +159,43 @@ async def user_reset_password(request: Request, user_id: int) -> Template | Redi
     row = await _user_or_404(user_id)
     data = await form_data(request)
     try:
-        await service.set_password(user_id, str(data.get("password", "")), must_change=True,
-                                   action="user.reset_password")
+        await service.set_password(
+            user_id, str(data.get("password", "")), must_change=True, action="user.reset_password"
+        )
     except service.UserError as exc:
         return redirect(f"/admin/users/{user_id}", f"Password not reset: {exc.message}", "error")
-    return redirect(f"/admin/users/{user_id}",
-                    f"Password for {row['username']} reset; they must change it at next sign-in.")
+    return redirect(
+        f"/admin/users/{user_id}",
+        f"Password for {row['username']} reset; they must change it at next sign-in.",
+    )
 
 
 @get("/admin/access-report", guards=REPORT_ROLES)
 async def access_report(request: Request) -> Template:
-    return page(request, "accounts/access_report.html", {"rows": await service.access_report(), "roles": ROLES})
+    return page(
+        request, "accounts/access_report.html", {"rows": await service.access_report(), "roles": ROLES}
+    )
 
 
 @get("/admin/access-report.pdf", guards=REPORT_ROLES)
 async def access_report_pdf(request: Request) -> Response:
-    return pdf_response(request, "accounts/access_report_print.html", "User access report",
-                        "user-access-report.pdf", rows=await service.access_report(), roles=ROLES)
+    return pdf_response(
+        request,
+        "accounts/access_report_print.html",
+        "User access report",
+        "user-access-report.pdf",
+        rows=await service.access_report(),
+        roles=ROLES,
+    )
 
 
-ROUTES = [users_list, user_new, user_create, user_detail, user_update, user_reset_password, access_report,
-          access_report_pdf]
+ROUTES = [
+    users_list,
+    user_new,
+    user_create,
+    user_detail,
+    user_update,
+    user_reset_password,
+    access_report,
+    access_report_pdf,
+]

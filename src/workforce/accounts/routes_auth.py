@@ -1,4 +1,5 @@
 """Sign-in, sign-out, own password and own API tokens."""
+
 from __future__ import annotations
 
 from litestar import Request, get, post
@@ -31,8 +32,11 @@ async def login_page(request: Request, next: str | None = None) -> Template | Re
     if request.scope.get("user"):
         return redirect(safe_next(next))
     expired = bool(request.scope.get("state", {}).get("session_expired"))
-    response = page(request, "accounts/login.html",
-                    {"next": safe_next(next), "errors": FormErrors(), "values": {}, "expired": expired})
+    response = page(
+        request,
+        "accounts/login.html",
+        {"next": safe_next(next), "errors": FormErrors(), "values": {}, "expired": expired},
+    )
     if expired:
         response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -62,9 +66,17 @@ async def login_submit(request: Request) -> Template | Redirect:
     token = await service.start_session(user.id, _client_ip(request), request.headers.get("user-agent", ""))
     settings = get_settings()
     response = redirect("/account/password" if user.must_change_password else target)
-    response.cookies.append(Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="lax", path="/",
-                                   secure=settings.secure_cookies,
-                                   max_age=settings.session_absolute_hours * 3600))
+    response.cookies.append(
+        Cookie(
+            key=SESSION_COOKIE,
+            value=token,
+            httponly=True,
+            samesite="lax",
+            path="/",
+            secure=settings.secure_cookies,
+            max_age=settings.session_absolute_hours * 3600,
+        )
+    )
     return response
 
 
@@ -96,8 +108,9 @@ async def password_submit(request: Request) -> Template | Redirect:
         errors.add("password_again", "The two new passwords differ.")
     if not errors:
         try:
-            await service.change_own_password(request.scope["user"], current, new,
-                                              request.cookies.get(SESSION_COOKIE))
+            await service.change_own_password(
+                request.scope["user"], current, new, request.cookies.get(SESSION_COOKIE)
+            )
         except service.UserError as exc:
             errors.add(exc.field, exc.message)
     if errors:
@@ -108,7 +121,9 @@ async def password_submit(request: Request) -> Template | Redirect:
 @get("/account/tokens")
 async def tokens_page(request: Request) -> Template:
     tokens = await service.tokens_for(request.scope["user"].id)
-    return page(request, "accounts/tokens.html", {"tokens": tokens, "errors": FormErrors(), "new_token": None})
+    return page(
+        request, "accounts/tokens.html", {"tokens": tokens, "errors": FormErrors(), "new_token": None}
+    )
 
 
 @post("/account/tokens")
@@ -123,16 +138,31 @@ async def token_create(request: Request) -> Template:
         errors.add("name", "Use at most 120 characters.")
     new_token = None if errors else await service.create_token(user.id, name)
     tokens = await service.tokens_for(user.id)
-    return page(request, "accounts/tokens.html", {"tokens": tokens, "errors": errors, "new_token": new_token},
-                status_code=400 if errors else 201)
+    return page(
+        request,
+        "accounts/tokens.html",
+        {"tokens": tokens, "errors": errors, "new_token": new_token},
+        status_code=400 if errors else 201,
+    )
 
 
 @post("/account/tokens/{token_id:int}/revoke")
 async def token_revoke(request: Request, token_id: int) -> Redirect:
     ok = await service.revoke_token(token_id, request.scope["user"])
-    return redirect("/account/tokens", "Token revoked." if ok else "That token was already revoked.",
-                    "success" if ok else "warning")
+    return redirect(
+        "/account/tokens",
+        "Token revoked." if ok else "That token was already revoked.",
+        "success" if ok else "warning",
+    )
 
 
-ROUTES = [login_page, login_submit, logout, password_page, password_submit, tokens_page, token_create,
-          token_revoke]
+ROUTES = [
+    login_page,
+    login_submit,
+    logout,
+    password_page,
+    password_submit,
+    tokens_page,
+    token_create,
+    token_revoke,
+]

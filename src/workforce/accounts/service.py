@@ -1,4 +1,5 @@
 """Account operations over the database: sign-in, sessions, tokens and user administration."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,14 +57,16 @@ def _current(row: dict[str, Any], via_token: bool = False) -> CurrentUser:
 
 def session_policy() -> SessionPolicy:
     s = get_settings()
-    return SessionPolicy(idle=timedelta(minutes=s.session_idle_minutes),
-                         absolute=timedelta(hours=s.session_absolute_hours))
+    return SessionPolicy(
+        idle=timedelta(minutes=s.session_idle_minutes), absolute=timedelta(hours=s.session_absolute_hours)
+    )
 
 
 def throttle_policy() -> ThrottlePolicy:
     s = get_settings()
-    return ThrottlePolicy(max_failures=s.throttle_failures,
-                          window=timedelta(minutes=s.throttle_window_minutes))
+    return ThrottlePolicy(
+        max_failures=s.throttle_failures, window=timedelta(minutes=s.throttle_window_minutes)
+    )
 
 
 # --------------------------------------------------------------------------- sign-in
@@ -77,8 +80,9 @@ async def login_throttled(username: str, ip: str, now: datetime | None = None) -
     now = now or utcnow()
     policy = throttle_policy()
     since = now - policy.window
-    by_user = await LoginFailure.count().where((LoginFailure.username == username.lower())
-                                                & (LoginFailure.at > since))
+    by_user = await LoginFailure.count().where(
+        (LoginFailure.username == username.lower()) & (LoginFailure.at > since)
+    )
     by_ip = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at > since))
     return is_throttled(by_user, by_ip, policy)
 
@@ -105,8 +109,9 @@ async def authenticate(username: str, password: str, ip: str) -> CurrentUser | N
 
 async def start_session(user_id: int, ip: str, user_agent: str) -> str:
     token = new_token()
-    await UserSession.insert(UserSession(token_hash=digest(token), user=user_id, ip=ip,
-                                         user_agent=user_agent[:255]))
+    await UserSession.insert(
+        UserSession(token_hash=digest(token), user=user_id, ip=ip, user_agent=user_agent[:255])
+    )
     return token
 
 
@@ -118,8 +123,9 @@ async def user_for_session(token: str, now: datetime | None = None) -> CurrentUs
     """The user behind a session cookie, or None when unknown, expired or deactivated."""
     now = now or utcnow()
     row = await (
-        UserSession.select(UserSession.id, UserSession.created_at, UserSession.last_seen_at,
-                           *UserSession.user.all_columns())
+        UserSession.select(
+            UserSession.id, UserSession.created_at, UserSession.last_seen_at, *UserSession.user.all_columns()
+        )
         .where(UserSession.token_hash == digest(token))
         .first()
         .output(load_json=True, nested=True)
@@ -139,9 +145,13 @@ async def user_for_session(token: str, now: datetime | None = None) -> CurrentUs
 async def purge_expired_sessions(now: datetime | None = None) -> int:
     now = now or utcnow()
     policy = session_policy()
-    rows = await UserSession.delete().where(
-        (UserSession.last_seen_at < now - policy.idle) | (UserSession.created_at < now - policy.absolute)
-    ).returning(UserSession.id)
+    rows = (
+        await UserSession.delete()
+        .where(
+            (UserSession.last_seen_at < now - policy.idle) | (UserSession.created_at < now - policy.absolute)
+        )
+        .returning(UserSession.id)
+    )
     return len(rows)
 
 
@@ -154,9 +164,13 @@ async def create_token(user_id: int, name: str) -> str:
         rows = await ApiToken.insert(
             ApiToken(name=name, token_hash=digest(token), prefix=token[:10], user=user_id)
         ).returning(ApiToken.id)
-        await trail.record("token.create", "api_token", rows[0]["id"],
-                           after={"name": name, "user": user_id, "prefix": token[:10]},
-                           summary=f"API token {name!r} created")
+        await trail.record(
+            "token.create",
+            "api_token",
+            rows[0]["id"],
+            after={"name": name, "user": user_id, "prefix": token[:10]},
+            summary=f"API token {name!r} created",
+        )
     return token
 
 
@@ -184,14 +198,25 @@ async def revoke_token(token_id: int, user: CurrentUser) -> bool:
     async with transaction():
         rows = await query.returning(ApiToken.id, ApiToken.name)
         if rows:
-            await trail.record("token.revoke", "api_token", token_id, summary=f"API token {rows[0]['name']!r} revoked")
+            await trail.record(
+                "token.revoke", "api_token", token_id, summary=f"API token {rows[0]['name']!r} revoked"
+            )
     return bool(rows)
 
 
 async def tokens_for(user_id: int) -> list[dict[str, Any]]:
-    return await ApiToken.select(ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at,
-                                 ApiToken.last_used_at, ApiToken.revoked_at).where(
-        ApiToken.user == user_id).order_by(ApiToken.id, ascending=False)
+    return (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.created_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(ApiToken.user == user_id)
+        .order_by(ApiToken.id, ascending=False)
+    )
 
 
 # --------------------------------------------------------------------------- users
@@ -204,17 +229,38 @@ class UserError(ValueError):
         self.message = message
 
 
-PUBLIC_FIELDS = ("id", "username", "full_name", "email", "roles", "sites", "active",
-                 "must_change_password", "created_at", "last_login_at", "version")
+PUBLIC_FIELDS = (
+    "id",
+    "username",
+    "full_name",
+    "email",
+    "roles",
+    "sites",
+    "active",
+    "must_change_password",
+    "created_at",
+    "last_login_at",
+    "version",
+)
 
 
 async def get_user(user_id: int) -> dict[str, Any] | None:
-    return await User.select(*[getattr(User, f) for f in PUBLIC_FIELDS]).where(
-        User.id == user_id).first().output(load_json=True)
+    return (
+        await User.select(*[getattr(User, f) for f in PUBLIC_FIELDS])
+        .where(User.id == user_id)
+        .first()
+        .output(load_json=True)
+    )
 
 
-async def create_user(username: str, password: str, roles: list[str], full_name: str = "",
-                      email: str = "", must_change_password: bool = False) -> int:
+async def create_user(
+    username: str,
+    password: str,
+    roles: list[str],
+    full_name: str = "",
+    email: str = "",
+    must_change_password: bool = False,
+) -> int:
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise UserError("username", "Use letters, digits, dots, dashes or underscores.")
@@ -228,17 +274,26 @@ async def create_user(username: str, password: str, roles: list[str], full_name:
     async with transaction():
         if await User.exists().where(User.username == username):
             raise UserError("username", f"User {username!r} already exists.")
-        rows = await User.insert(User(username=username, full_name=full_name.strip(), email=email.strip(),
-                                      password_hash=passwords.hash_password(password), roles=roles,
-                                      must_change_password=must_change_password)).returning(User.id)
+        rows = await User.insert(
+            User(
+                username=username,
+                full_name=full_name.strip(),
+                email=email.strip(),
+                password_hash=passwords.hash_password(password),
+                roles=roles,
+                must_change_password=must_change_password,
+            )
+        ).returning(User.id)
         user_id = rows[0]["id"]
-        await trail.record("user.create", "user", user_id, after=await get_user(user_id),
-                           summary=f"User {username} created")
+        await trail.record(
+            "user.create", "user", user_id, after=await get_user(user_id), summary=f"User {username} created"
+        )
     return user_id
 
 
-async def update_user(user_id: int, version: int, full_name: str, email: str, roles: list[str],
-                      active: bool) -> None:
+async def update_user(
+    user_id: int, version: int, full_name: str, email: str, roles: list[str], active: bool
+) -> None:
     from workforce.db import update_versioned
 
     try:
@@ -249,13 +304,23 @@ async def update_user(user_id: int, version: int, full_name: str, email: str, ro
         before = await get_user(user_id)
         if before is None:
             raise UserError("id", "No such user.")
-        await update_versioned(User, user_id, version, {"full_name": full_name.strip(), "email": email.strip(),
-                                                       "roles": roles, "active": active})
+        await update_versioned(
+            User,
+            user_id,
+            version,
+            {"full_name": full_name.strip(), "email": email.strip(), "roles": roles, "active": active},
+        )
         if not active:
             await UserSession.delete().where(UserSession.user == user_id)
         after = await get_user(user_id)
-        await trail.record("user.update", "user", user_id, before=before, after=after,
-                           summary=f"User {before['username']} updated")
+        await trail.record(
+            "user.update",
+            "user",
+            user_id,
+            before=before,
+            after=after,
+            summary=f"User {before['username']} updated",
+        )
 
 
 async def set_password(user_id: int, new_password: str, *, must_change: bool, action: str) -> None:
@@ -266,11 +331,20 @@ async def set_password(user_id: int, new_password: str, *, must_change: bool, ac
     if problem:
         raise UserError("password", problem)
     async with transaction():
-        await User.update({User.password_hash: passwords.hash_password(new_password),
-                           User.must_change_password: must_change, User.version: User.version + 1}).where(
-            User.id == user_id)
-        await trail.record(action, "user", user_id, summary=f"Password for {row['username']} "
-                           + ("reset by an administrator" if action == "user.reset_password" else "changed"))
+        await User.update(
+            {
+                User.password_hash: passwords.hash_password(new_password),
+                User.must_change_password: must_change,
+                User.version: User.version + 1,
+            }
+        ).where(User.id == user_id)
+        await trail.record(
+            action,
+            "user",
+            user_id,
+            summary=f"Password for {row['username']} "
+            + ("reset by an administrator" if action == "user.reset_password" else "changed"),
+        )
 
 
 async def change_own_password(user: CurrentUser, current: str, new: str, keep_token: str | None) -> None:
@@ -288,5 +362,16 @@ async def change_own_password(user: CurrentUser, current: str, new: str, keep_to
 
 
 async def access_report() -> list[dict[str, Any]]:
-    return await User.select(User.id, User.username, User.full_name, User.roles, User.active,
-                             User.last_login_at, User.created_at).order_by(User.username).output(load_json=True)
+    return (
+        await User.select(
+            User.id,
+            User.username,
+            User.full_name,
+            User.roles,
+            User.active,
+            User.last_login_at,
+            User.created_at,
+        )
+        .order_by(User.username)
+        .output(load_json=True)
+    )

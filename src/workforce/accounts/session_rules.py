@@ -1,4 +1,5 @@
 """Session expiry and login throttling as pure functions (no database inside)."""
+
 from __future__ import annotations
 
 import hashlib

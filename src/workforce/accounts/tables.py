@@ -1,4 +1,5 @@
 """Accounts: users with roles, server-side sessions, API tokens and login failures."""
+
 from piccolo.columns import (
     JSON,
     Boolean,

@@ -1,5 +1,6 @@
 """Who is acting and in which request: set once by the middleware (or the CLI) and read by the
 audit trail, so services do not have to thread the actor through every call."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar

@@ -1,4 +1,5 @@
 """The audit trail page: filters by who, entity and date range, paginated. Read-only by design."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -51,10 +52,24 @@ async def audit_list(request: Request) -> Template:
     pg = await paginate(query.output(load_json=True), count, *parse_page(params, 50))
     for row in pg.items:
         row["changed"] = changed_fields(row["before"], row["after"])
-    entity_types = [r["entity_type"] for r in await AuditEntry.select(AuditEntry.entity_type).distinct()
-                    .order_by(AuditEntry.entity_type)]
-    return page(request, "audit/list.html",
-                {"page": pg, "errors": errors, "entity_types": entity_types,
-                 "filters": {"who": who, "entity": entity, "entity_id": entity_id,
-                             "since": params.get("since", ""), "until": params.get("until", "")}},
-                fragment="audit/_table.html")
+    entity_types = [
+        r["entity_type"]
+        for r in await AuditEntry.select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
+    ]
+    return page(
+        request,
+        "audit/list.html",
+        {
+            "page": pg,
+            "errors": errors,
+            "entity_types": entity_types,
+            "filters": {
+                "who": who,
+                "entity": entity,
+                "entity_id": entity_id,
+                "since": params.get("since", ""),
+                "until": params.get("until", ""),
+            },
+        },
+        fragment="audit/_table.html",
+    )

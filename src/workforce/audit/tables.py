@@ -1,4 +1,5 @@
 """The audit trail: one append-only table every write goes through (see audit.trail.record)."""
+
 from piccolo.columns import JSON, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table

@@ -1,4 +1,5 @@
 """The one function every write calls. Append-only: there is no update or delete path."""
+
 from __future__ import annotations
 
 import json

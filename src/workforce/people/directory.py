@@ -4,6 +4,7 @@ Other modules call these instead of reading the people tables, so the tables can
 touching rosters, incidents or permits. Every function runs a fixed number of queries, whatever
 the number of ids asked for.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,14 +18,26 @@ def display_name(row: dict[str, Any]) -> str:
 
 
 _SUMMARY_COLUMNS = (
-    Employee.id, Employee.employee_number, Employee.first_name, Employee.last_name, Employee.preferred_name,
-    Employee.job_class, Employee.status, Employee.employment_type, Employee.hire_date, Employee.seniority_date,
-    Employee.site.id.as_alias("site_id"), Employee.site.code.as_alias("site_code"),
+    Employee.id,
+    Employee.employee_number,
+    Employee.first_name,
+    Employee.last_name,
+    Employee.preferred_name,
+    Employee.job_class,
+    Employee.status,
+    Employee.employment_type,
+    Employee.hire_date,
+    Employee.seniority_date,
+    Employee.site.id.as_alias("site_id"),
+    Employee.site.code.as_alias("site_code"),
     Employee.site.name.as_alias("site_name"),
-    Employee.department.id.as_alias("department_id"), Employee.department.name.as_alias("department_name"),
-    Employee.home_station.id.as_alias("station_id"), Employee.home_station.code.as_alias("station_code"),
+    Employee.department.id.as_alias("department_id"),
+    Employee.department.name.as_alias("department_name"),
+    Employee.home_station.id.as_alias("station_id"),
+    Employee.home_station.code.as_alias("station_code"),
     Employee.home_station.name.as_alias("station_name"),
-    Employee.crew.id.as_alias("crew_id"), Employee.crew.code.as_alias("crew_code"),
+    Employee.crew.id.as_alias("crew_id"),
+    Employee.crew.code.as_alias("crew_code"),
     Employee.bargaining_unit.id.as_alias("bargaining_unit_id"),
     Employee.bargaining_unit.code.as_alias("bargaining_unit_code"),
 )
@@ -54,9 +67,15 @@ async def employee_by_number(number: str) -> dict[str, Any] | None:
     return _with_name(row) if row else None
 
 
-async def search_employees(q: str = "", *, site_id: int | None = None, crew_id: int | None = None,
-                           bargaining_unit_id: int | None = None, include_inactive: bool = False,
-                           limit: int = 20) -> list[dict[str, Any]]:
+async def search_employees(
+    q: str = "",
+    *,
+    site_id: int | None = None,
+    crew_id: int | None = None,
+    bargaining_unit_id: int | None = None,
+    include_inactive: bool = False,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
     """For pickers: matching employees, active ones only unless asked."""
     query = Employee.select(*_SUMMARY_COLUMNS).order_by(Employee.last_name).order_by(Employee.first_name)
     if q:
@@ -90,8 +109,9 @@ async def site(site_id: int) -> dict[str, Any] | None:
 
 
 async def crews(site_id: int | None = None) -> list[dict[str, Any]]:
-    query = Crew.select(Crew.id, Crew.code, Crew.name, Crew.site.id.as_alias("site_id"),
-                        Crew.site.code.as_alias("site_code")).where(Crew.active.eq(True))
+    query = Crew.select(
+        Crew.id, Crew.code, Crew.name, Crew.site.id.as_alias("site_id"), Crew.site.code.as_alias("site_code")
+    ).where(Crew.active.eq(True))
     if site_id:
         query = query.where(Crew.site == site_id)
     return await query.order_by(Crew.site.code).order_by(Crew.code)
@@ -102,8 +122,13 @@ async def bargaining_units() -> list[dict[str, Any]]:
 
 
 async def departments(site_id: int | None = None) -> list[dict[str, Any]]:
-    query = Department.select(Department.id, Department.code, Department.name,
-                              Department.site.id.as_alias("site_id"), Department.site.code.as_alias("site_code"))
+    query = Department.select(
+        Department.id,
+        Department.code,
+        Department.name,
+        Department.site.id.as_alias("site_id"),
+        Department.site.code.as_alias("site_code"),
+    )
     query = query.where(Department.active.eq(True))
     if site_id:
         query = query.where(Department.site == site_id)
@@ -111,11 +136,17 @@ async def departments(site_id: int | None = None) -> list[dict[str, Any]]:
 
 
 _STATION_COLUMNS = (
-    Station.id, Station.code, Station.name, Station.min_qualified,
-    Station.line.id.as_alias("line_id"), Station.line.code.as_alias("line_code"),
+    Station.id,
+    Station.code,
+    Station.name,
+    Station.min_qualified,
+    Station.line.id.as_alias("line_id"),
+    Station.line.code.as_alias("line_code"),
     Station.line.name.as_alias("line_name"),
-    Station.line.department.id.as_alias("department_id"), Station.line.department.name.as_alias("department_name"),
-    Station.line.department.site.id.as_alias("site_id"), Station.line.department.site.code.as_alias("site_code"),
+    Station.line.department.id.as_alias("department_id"),
+    Station.line.department.name.as_alias("department_name"),
+    Station.line.department.site.id.as_alias("site_id"),
+    Station.line.department.site.code.as_alias("site_code"),
     Station.line.department.site.name.as_alias("site_name"),
 )
 
@@ -132,7 +163,11 @@ async def stations(site_id: int | None = None, line_id: int | None = None) -> li
         query = query.where(Station.line.department.site == site_id)
     if line_id:
         query = query.where(Station.line == line_id)
-    rows = await query.order_by(Station.line.department.site.code).order_by(Station.line.code).order_by(Station.code)
+    rows = (
+        await query.order_by(Station.line.department.site.code)
+        .order_by(Station.line.code)
+        .order_by(Station.code)
+    )
     return [_station_label(r) for r in rows]
 
 
@@ -145,10 +180,15 @@ async def stations_by_ids(ids: list[int] | set[int]) -> dict[int, dict[str, Any]
 
 
 async def lines(site_id: int | None = None) -> list[dict[str, Any]]:
-    query = Line.select(Line.id, Line.code, Line.name, Line.department.id.as_alias("department_id"),
-                        Line.department.name.as_alias("department_name"),
-                        Line.department.site.id.as_alias("site_id"),
-                        Line.department.site.code.as_alias("site_code")).where(Line.active.eq(True))
+    query = Line.select(
+        Line.id,
+        Line.code,
+        Line.name,
+        Line.department.id.as_alias("department_id"),
+        Line.department.name.as_alias("department_name"),
+        Line.department.site.id.as_alias("site_id"),
+        Line.department.site.code.as_alias("site_code"),
+    ).where(Line.active.eq(True))
     if site_id:
         query = query.where(Line.department.site == site_id)
     return await query.order_by(Line.department.site.code).order_by(Line.code)

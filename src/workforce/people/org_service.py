@@ -1,4 +1,5 @@
 """Create, update and (de)activate organisation units from their specs, with audit entries."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,9 @@ from workforce.db import transaction, update_versioned
 from workforce.people.org_specs import OrgSpec
 
 
-def parse(spec: OrgSpec, data: dict[str, Any], choice_values: dict[str, set[str]]) -> tuple[dict, dict[str, str]]:
+def parse(
+    spec: OrgSpec, data: dict[str, Any], choice_values: dict[str, set[str]]
+) -> tuple[dict, dict[str, str]]:
     """Form or API values → clean values and field errors (no database: choices given)."""
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -76,12 +79,21 @@ async def create(spec: OrgSpec, data: dict[str, Any]) -> int:
         raise OrgInvalid(errors)
     async with transaction():
         if await code_taken(spec, clean, None):
-            raise OrgInvalid({"code": f"code {clean['code']} is already used"
-                              + (f" in this {spec.parent}" if spec.parent else "")})
+            raise OrgInvalid(
+                {
+                    "code": f"code {clean['code']} is already used"
+                    + (f" in this {spec.parent}" if spec.parent else "")
+                }
+            )
         rows = await spec.table.insert(spec.table(**clean)).returning(spec.table._meta.primary_key)
         new_id = rows[0]["id"]
-        await trail.record(f"{_entity(spec)}.create", _entity(spec), new_id, after=clean,
-                           summary=f"{spec.singular.capitalize()} {clean['code']} created")
+        await trail.record(
+            f"{_entity(spec)}.create",
+            _entity(spec),
+            new_id,
+            after=clean,
+            summary=f"{spec.singular.capitalize()} {clean['code']} created",
+        )
     return new_id
 
 
@@ -95,18 +107,34 @@ async def update(spec: OrgSpec, row_id: int, version: int, data: dict[str, Any])
         before = await spec.table.select().where(spec.table._meta.primary_key == row_id).first()
         await update_versioned(spec.table, row_id, version, clean)
         after = await spec.table.select().where(spec.table._meta.primary_key == row_id).first()
-        await trail.record(f"{_entity(spec)}.update", _entity(spec), row_id, before=before, after=after,
-                           summary=f"{spec.singular.capitalize()} {clean['code']} updated")
+        await trail.record(
+            f"{_entity(spec)}.update",
+            _entity(spec),
+            row_id,
+            before=before,
+            after=after,
+            summary=f"{spec.singular.capitalize()} {clean['code']} updated",
+        )
 
 
 async def set_active(spec: OrgSpec, row_id: int, active: bool) -> bool:
     table = spec.table
     async with transaction():
-        rows = await table.update({table.active: active, table.version: table.version + 1}).where(  # type: ignore
-            table._meta.primary_key == row_id).returning(table.code)  # type: ignore[attr-defined]
+        rows = (
+            await table.update({table.active: active, table.version: table.version + 1})
+            .where(  # type: ignore
+                table._meta.primary_key == row_id
+            )
+            .returning(table.code)
+        )  # type: ignore[attr-defined]
         if rows:
-            await trail.record(f"{_entity(spec)}.{'activate' if active else 'deactivate'}", _entity(spec), row_id,
-                               before={"active": not active}, after={"active": active},
-                               summary=f"{spec.singular.capitalize()} {rows[0]['code']} "
-                                       + ("reactivated" if active else "deactivated"))
+            await trail.record(
+                f"{_entity(spec)}.{'activate' if active else 'deactivate'}",
+                _entity(spec),
+                row_id,
+                before={"active": not active},
+                after={"active": active},
+                summary=f"{spec.singular.capitalize()} {rows[0]['code']} "
+                + ("reactivated" if active else "deactivated"),
+            )
     return bool(rows)

@@ -1,5 +1,6 @@
 """Declarative descriptions of the organisation units. One generic list/form/controller serves
 them all (routes_org.py, templates people/org_*.html), so a new unit type is a spec, not a copy."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -42,20 +43,33 @@ class OrgSpec:
 
 
 async def _sites() -> list[tuple[Any, str]]:
-    return [(r["id"], f"{r['code']} · {r['name']}") for r in await Site.select(Site.id, Site.code, Site.name)
-            .where(Site.active.eq(True)).order_by(Site.code)]
+    return [
+        (r["id"], f"{r['code']} · {r['name']}")
+        for r in await Site.select(Site.id, Site.code, Site.name)
+        .where(Site.active.eq(True))
+        .order_by(Site.code)
+    ]
 
 
 async def _departments() -> list[tuple[Any, str]]:
-    rows = await Department.select(Department.id, Department.code, Department.name,
-                                   Department.site.code.as_alias("site")).where(Department.active.eq(True)) \
-        .order_by(Department.site.code).order_by(Department.code)
+    rows = (
+        await Department.select(
+            Department.id, Department.code, Department.name, Department.site.code.as_alias("site")
+        )
+        .where(Department.active.eq(True))
+        .order_by(Department.site.code)
+        .order_by(Department.code)
+    )
     return [(r["id"], f"{r['site']} · {r['code']} {r['name']}") for r in rows]
 
 
 async def _lines() -> list[tuple[Any, str]]:
-    rows = await Line.select(Line.id, Line.code, Line.name, Line.department.site.code.as_alias("site")) \
-        .where(Line.active.eq(True)).order_by(Line.department.site.code).order_by(Line.code)
+    rows = (
+        await Line.select(Line.id, Line.code, Line.name, Line.department.site.code.as_alias("site"))
+        .where(Line.active.eq(True))
+        .order_by(Line.department.site.code)
+        .order_by(Line.code)
+    )
     return [(r["id"], f"{r['site']} · {r['code']} {r['name']}") for r in rows]
 
 
@@ -80,37 +94,103 @@ async def _paper() -> list[tuple[Any, str]]:
     return [("Letter", "Letter"), ("A4", "A4")]
 
 
-CODE = OrgField("code", "Code", required=True, max_len=20, help="Short and stable: used in imports and reports.")
+CODE = OrgField(
+    "code", "Code", required=True, max_len=20, help="Short and stable: used in imports and reports."
+)
 NAME = OrgField("name", "Name", required=True)
 
-SPECS: dict[str, OrgSpec] = {s.key: s for s in (
-    OrgSpec("sites", Site, "Sites", "site", (
-        CODE, NAME,
-        OrgField("timezone", "Time zone", required=True, max_len=60, default="America/Chicago"),
-        OrgField("country", "Country (ISO code)", required=True, max_len=2, default="US"),
-        OrgField("subdivision", "State / subdivision", max_len=10, help="For public holidays, e.g. IL."),
-        OrgField("paper_size", "Paper size for PDFs", kind="select", required=True, choices=_paper,
-                 default="Letter"),
-        OrgField("address", "Address", max_len=255),
-    ), extra_checks=_site_checks),
-    OrgSpec("departments", Department, "Departments", "department",
-            (OrgField("site", "Site", kind="select", required=True, choices=_sites), CODE, NAME), parent="site",
-            list_extra=(("site_code", "Site", Department.site.code),)),
-    OrgSpec("lines", Line, "Lines and areas", "line",
-            (OrgField("department", "Department", kind="select", required=True, choices=_departments), CODE, NAME),
+SPECS: dict[str, OrgSpec] = {
+    s.key: s
+    for s in (
+        OrgSpec(
+            "sites",
+            Site,
+            "Sites",
+            "site",
+            (
+                CODE,
+                NAME,
+                OrgField("timezone", "Time zone", required=True, max_len=60, default="America/Chicago"),
+                OrgField("country", "Country (ISO code)", required=True, max_len=2, default="US"),
+                OrgField(
+                    "subdivision", "State / subdivision", max_len=10, help="For public holidays, e.g. IL."
+                ),
+                OrgField(
+                    "paper_size",
+                    "Paper size for PDFs",
+                    kind="select",
+                    required=True,
+                    choices=_paper,
+                    default="Letter",
+                ),
+                OrgField("address", "Address", max_len=255),
+            ),
+            extra_checks=_site_checks,
+        ),
+        OrgSpec(
+            "departments",
+            Department,
+            "Departments",
+            "department",
+            (OrgField("site", "Site", kind="select", required=True, choices=_sites), CODE, NAME),
+            parent="site",
+            list_extra=(("site_code", "Site", Department.site.code),),
+        ),
+        OrgSpec(
+            "lines",
+            Line,
+            "Lines and areas",
+            "line",
+            (
+                OrgField("department", "Department", kind="select", required=True, choices=_departments),
+                CODE,
+                NAME,
+            ),
             parent="department",
-            list_extra=(("site_code", "Site", Line.department.site.code),
-                        ("department_name", "Department", Line.department.name))),
-    OrgSpec("stations", Station, "Work stations", "station",
-            (OrgField("line", "Line", kind="select", required=True, choices=_lines), CODE, NAME,
-             OrgField("min_qualified", "Minimum qualified per shift", kind="int", required=True, default=3)),
+            list_extra=(
+                ("site_code", "Site", Line.department.site.code),
+                ("department_name", "Department", Line.department.name),
+            ),
+        ),
+        OrgSpec(
+            "stations",
+            Station,
+            "Work stations",
+            "station",
+            (
+                OrgField("line", "Line", kind="select", required=True, choices=_lines),
+                CODE,
+                NAME,
+                OrgField(
+                    "min_qualified", "Minimum qualified per shift", kind="int", required=True, default=3
+                ),
+            ),
             parent="line",
-            list_extra=(("site_code", "Site", Station.line.department.site.code),
-                        ("line_code", "Line", Station.line.code))),
-    OrgSpec("crews", Crew, "Crews", "crew",
-            (OrgField("site", "Site", kind="select", required=True, choices=_sites), CODE, NAME), parent="site",
-            list_extra=(("site_code", "Site", Crew.site.code),)),
-    OrgSpec("bargaining-units", BargainingUnit, "Bargaining units", "bargaining unit",
-            (CODE, NAME, OrgField("union_name", "Union"),
-             OrgField("non_union", "Non-union group", kind="bool", default=False))),
-)}
+            list_extra=(
+                ("site_code", "Site", Station.line.department.site.code),
+                ("line_code", "Line", Station.line.code),
+            ),
+        ),
+        OrgSpec(
+            "crews",
+            Crew,
+            "Crews",
+            "crew",
+            (OrgField("site", "Site", kind="select", required=True, choices=_sites), CODE, NAME),
+            parent="site",
+            list_extra=(("site_code", "Site", Crew.site.code),),
+        ),
+        OrgSpec(
+            "bargaining-units",
+            BargainingUnit,
+            "Bargaining units",
+            "bargaining unit",
+            (
+                CODE,
+                NAME,
+                OrgField("union_name", "Union"),
+                OrgField("non_union", "Non-union group", kind="bool", default=False),
+            ),
+        ),
+    )
+}

@@ -1,8 +1,8 @@
 """Employee screens: searchable list, record page with history and module tabs, forms, status."""
+
 from __future__ import annotations
 
 import dataclasses
-
 from typing import Any
 
 from litestar import Request, get, post
@@ -14,6 +14,7 @@ from workforce.db import StaleVersion
 from workforce.people import service
 from workforce.people.tables import EMPLOYMENT_TYPES, STATUSES
 from workforce.people.validation import COLUMNS
+from workforce.web.concurrency import stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -36,8 +37,9 @@ async def _list_context(request: Request) -> dict:
 
 @get("/people", guards=READERS, name="employee_list")
 async def employee_list(request: Request) -> Template:
-    return page(request, "people/employees.html", await _list_context(request),
-                fragment="people/_employee_table.html")
+    return page(
+        request, "people/employees.html", await _list_context(request), fragment="people/_employee_table.html"
+    )
 
 
 async def _record(employee_id: int, user: Any = None) -> dict:
@@ -58,19 +60,39 @@ async def employee_detail(request: Request, employee_id: int) -> Template:
     user = request.scope["user"]
     row = await _record(employee_id, user)
     summary = await directory.employee(employee_id)
-    return page(request, "people/employee.html",
-                {"record": row, "summary": summary, "history": await trail.history("employee", employee_id),
-                 "tabs": tabs_for("employee", user.roles), "statuses": STATUSES,
-                 "employment_types": EMPLOYMENT_TYPES, "can_edit": user.has("hr", "admin"),
-                 "status_actions": STATUS_ACTIONS, "errors": FormErrors()})
+    return page(
+        request,
+        "people/employee.html",
+        {
+            "record": row,
+            "summary": summary,
+            "history": await trail.history("employee", employee_id),
+            "tabs": tabs_for("employee", user.roles),
+            "statuses": STATUSES,
+            "employment_types": EMPLOYMENT_TYPES,
+            "can_edit": user.has("hr", "admin"),
+            "status_actions": STATUS_ACTIONS,
+            "errors": FormErrors(),
+        },
+    )
 
 
 async def _form(request: Request, values: dict, errors: FormErrors, record: dict | None, status: int = 200):
     site_id = None
-    return page(request, "people/employee_form.html",
-                {"values": values, "errors": errors, "record": record, "choices": await service.org_choices(),
-                 "supervisors": await service.supervisor_choices(site_id), "statuses": STATUSES,
-                 "employment_types": EMPLOYMENT_TYPES}, status_code=status)
+    return page(
+        request,
+        "people/employee_form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "record": record,
+            "choices": await service.org_choices(),
+            "supervisors": await service.supervisor_choices(site_id),
+            "statuses": STATUSES,
+            "employment_types": EMPLOYMENT_TYPES,
+        },
+        status_code=status,
+    )
 
 
 def _errors(field_errors: dict[str, str]) -> FormErrors:
@@ -114,12 +136,11 @@ async def employee_update(request: Request, employee_id: int) -> Template | Redi
     except service.EmployeeInvalid as exc:
         return await _form(request, {**values, "version": version}, _errors(exc.errors), row, 400)
     except StaleVersion:
-        last = (await trail.history("employee", employee_id, limit=1) or [{}])[0]
-        current = await _record(employee_id)
-        errors.general.append(
-            f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} since you opened "
-            "it. The form now shows the saved record; make your change again.")
-        return await _form(request, {**service.as_raw(current), "version": current["version"]}, errors, current, 409)
+        current = await _record(employee_id, request.scope["user"])
+        errors.general.append(await stale_message("employee", employee_id))
+        return await _form(
+            request, {**service.as_raw(current), "version": current["version"]}, errors, current, 409
+        )
     return redirect(f"/people/{employee_id}", "Employee saved.")
 
 
@@ -135,28 +156,53 @@ async def employee_status(request: Request, employee_id: int) -> Template | Redi
     reason = str(data.get("reason", "")).strip()
     if not reason:
         errors.add("reason", "Give a reason; it is kept in the record's history.")
-    term = parse_date(str(data.get("termination_date", "")), "termination_date", errors,
-                      required=status == "terminated")
+    term = parse_date(
+        str(data.get("termination_date", "")), "termination_date", errors, required=status == "terminated"
+    )
     if not errors:
         try:
-            await service.change_status(employee_id, version, status, reason, term if status == "terminated" else None)
+            await service.change_status(
+                employee_id, version, status, reason, term if status == "terminated" else None
+            )
             return redirect(f"/people/{employee_id}", f"Status set to {STATUSES[status].lower()}.")
         except service.EmployeeInvalid as exc:
             for k, m in exc.errors.items():
-                errors.add("termination_date" if k == "termination_date" else "reason", m[0].upper() + m[1:] + ".")
+                errors.add(
+                    "termination_date" if k == "termination_date" else "reason", m[0].upper() + m[1:] + "."
+                )
         except StaleVersion:
             errors.general.append("The record changed since you opened it; look at it again and repeat.")
     from workforce.people import directory
 
-    return page(request, "people/employee.html",
-                {"record": row, "summary": await directory.employee(employee_id),
-                 "history": await trail.history("employee", employee_id),
-                 "tabs": tabs_for("employee", request.scope["user"].roles), "statuses": STATUSES,
-                 "employment_types": EMPLOYMENT_TYPES, "can_edit": True, "status_actions": STATUS_ACTIONS,
-                 "errors": errors, "status_values": {"status": status, "reason": reason,
-                                                     "termination_date": data.get("termination_date", "")}},
-                status_code=409 if errors.general else 400)
+    return page(
+        request,
+        "people/employee.html",
+        {
+            "record": row,
+            "summary": await directory.employee(employee_id),
+            "history": await trail.history("employee", employee_id),
+            "tabs": tabs_for("employee", request.scope["user"].roles),
+            "statuses": STATUSES,
+            "employment_types": EMPLOYMENT_TYPES,
+            "can_edit": True,
+            "status_actions": STATUS_ACTIONS,
+            "errors": errors,
+            "status_values": {
+                "status": status,
+                "reason": reason,
+                "termination_date": data.get("termination_date", ""),
+            },
+        },
+        status_code=409 if errors.general else 400,
+    )
 
 
-ROUTES = [employee_list, employee_detail, employee_new, employee_create, employee_edit, employee_update,
-          employee_status]
+ROUTES = [
+    employee_list,
+    employee_detail,
+    employee_new,
+    employee_create,
+    employee_edit,
+    employee_update,
+    employee_status,
+]

@@ -1,5 +1,6 @@
 """Organisation pages: one generic list + form controller per OrgSpec (sites, departments, lines,
 stations, crews, bargaining units)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +13,7 @@ from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.people import org_service
 from workforce.people.org_specs import SPECS, OrgSpec
+from workforce.web.concurrency import stale_message
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -40,8 +42,10 @@ async def _choices(spec: OrgSpec) -> dict[str, list[tuple[Any, str]]]:
 
 @get("/org", guards=READERS)
 async def org_index(request: Request) -> Template:
-    counts = {key: await spec.table.count().where(spec.table.active.eq(True))  # type: ignore[attr-defined]
-              for key, spec in SPECS.items()}
+    counts = {
+        key: await spec.table.count().where(spec.table.active.eq(True))  # type: ignore[attr-defined]
+        for key, spec in SPECS.items()
+    }
     return page(request, "people/org_index.html", {"specs": SPECS, "counts": counts})
 
 
@@ -63,16 +67,31 @@ async def org_list(request: Request, kind: str) -> Template:
     for cond in conds:
         query, count = query.where(cond), count.where(cond)
     pg = await paginate(query.order_by(table.code), count, *parse_page(params, 50))  # type: ignore[attr-defined]
-    return page(request, "people/org_list.html", {"spec": spec, "page": pg, "q": q, "show": show},
-                fragment="people/_org_table.html")
+    return page(
+        request,
+        "people/org_list.html",
+        {"spec": spec, "page": pg, "q": q, "show": show},
+        fragment="people/_org_table.html",
+    )
 
 
-async def _form(request: Request, spec: OrgSpec, values: dict, errors: FormErrors, record: dict | None,
-                status: int = 200) -> Template:
+async def _form(
+    request: Request, spec: OrgSpec, values: dict, errors: FormErrors, record: dict | None, status: int = 200
+) -> Template:
     history = await trail.history(spec.singular.replace(" ", "_"), record["id"]) if record else []
-    return page(request, "people/org_form.html",
-                {"spec": spec, "values": values, "errors": errors, "record": record,
-                 "choices": await _choices(spec), "history": history}, status_code=status)
+    return page(
+        request,
+        "people/org_form.html",
+        {
+            "spec": spec,
+            "values": values,
+            "errors": errors,
+            "record": record,
+            "choices": await _choices(spec),
+            "history": history,
+        },
+        status_code=status,
+    )
 
 
 @get("/org/{kind:str}/new", guards=WRITERS)
@@ -89,7 +108,9 @@ async def org_create(request: Request, kind: str) -> Template | Redirect:
         new_id = await org_service.create(spec, data)
     except org_service.OrgInvalid as exc:
         return await _form(request, spec, data, _errors(exc.errors), None, 400)
-    return redirect(f"/org/{kind}/{new_id}", f"{spec.singular.capitalize()} {str(data.get('code', '')).upper()} created.")
+    return redirect(
+        f"/org/{kind}/{new_id}", f"{spec.singular.capitalize()} {str(data.get('code', '')).upper()} created."
+    )
 
 
 async def _row(spec: OrgSpec, row_id: int) -> dict:
@@ -119,9 +140,7 @@ async def org_update(request: Request, kind: str, row_id: int) -> Template | Red
     except org_service.OrgInvalid as exc:
         return await _form(request, spec, {**data, "version": version}, _errors(exc.errors), row, 400)
     except StaleVersion:
-        last = (await trail.history(spec.singular.replace(" ", "_"), row_id, limit=1) or [{}])[0]
-        errors.general.append(f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} "
-                              "since you opened it. The form shows the saved values; make your change again.")
+        errors.general.append(await stale_message(spec.singular.replace(" ", "_"), row_id))
         current = await _row(spec, row_id)
         return await _form(request, spec, current, errors, current, 409)
 
@@ -133,8 +152,9 @@ async def org_set_active(request: Request, kind: str, row_id: int) -> Redirect:
     data = await form_data(request)
     active = data.get("active") == "true"
     await org_service.set_active(spec, row_id, active)
-    return redirect(f"/org/{kind}/{row_id}",
-                    f"{spec.singular.capitalize()} {'reactivated' if active else 'deactivated'}.")
+    return redirect(
+        f"/org/{kind}/{row_id}", f"{spec.singular.capitalize()} {'reactivated' if active else 'deactivated'}."
+    )
 
 
 ROUTES = [org_index, org_list, org_new, org_create, org_detail, org_update, org_set_active]

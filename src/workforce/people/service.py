@@ -1,4 +1,5 @@
 """Employee records over the database: look-ups, create, update, status changes, list queries."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,29 +25,46 @@ async def load_refs(with_employees: bool = True) -> Refs:
         refs.sites[s["code"].upper()] = s
     for d in await Department.select(Department.id, Department.code, Department.active, Department.site):
         refs.departments[(d["site"], d["code"].upper())] = d
-    for st in await Station.select(Station.id, Station.code, Station.active,
-                                   Station.line.department.site.as_alias("site")):
+    for st in await Station.select(
+        Station.id, Station.code, Station.active, Station.line.department.site.as_alias("site")
+    ):
         refs.stations[(st["site"], st["code"].upper())] = st
     for c in await Crew.select(Crew.id, Crew.code, Crew.active, Crew.site):
         refs.crews[(c["site"], c["code"].upper())] = c
     for u in await BargainingUnit.select():
         refs.units[u["code"].upper()] = u
     if with_employees:
-        refs.employees = {r["employee_number"].upper(): r["id"]
-                          for r in await Employee.select(Employee.id, Employee.employee_number)}
+        refs.employees = {
+            r["employee_number"].upper(): r["id"]
+            for r in await Employee.select(Employee.id, Employee.employee_number)
+        }
     return refs
 
 
 #: The employee as the form, the export and the API show it: references by code.
 RAW_COLUMNS = (
-    Employee.id, Employee.version, Employee.employee_number, Employee.first_name, Employee.last_name,
-    Employee.preferred_name, Employee.job_class, Employee.site.code.as_alias("site"),
+    Employee.id,
+    Employee.version,
+    Employee.employee_number,
+    Employee.first_name,
+    Employee.last_name,
+    Employee.preferred_name,
+    Employee.job_class,
+    Employee.site.code.as_alias("site"),
     Employee.site.id.as_alias("site_id"),
-    Employee.department.code.as_alias("department"), Employee.home_station.code.as_alias("home_station"),
-    Employee.crew.code.as_alias("crew"), Employee.bargaining_unit.code.as_alias("bargaining_unit"),
-    Employee.employment_type, Employee.hire_date, Employee.seniority_date,
-    Employee.supervisor.employee_number.as_alias("supervisor"), Employee.status, Employee.termination_date,
-    Employee.phone, Employee.status_reason, Employee.updated_at,
+    Employee.department.code.as_alias("department"),
+    Employee.home_station.code.as_alias("home_station"),
+    Employee.crew.code.as_alias("crew"),
+    Employee.bargaining_unit.code.as_alias("bargaining_unit"),
+    Employee.employment_type,
+    Employee.hire_date,
+    Employee.seniority_date,
+    Employee.supervisor.employee_number.as_alias("supervisor"),
+    Employee.status,
+    Employee.termination_date,
+    Employee.phone,
+    Employee.status_reason,
+    Employee.updated_at,
 )
 
 
@@ -78,16 +96,31 @@ async def create_employee(raw: dict[str, Any], *, today: date | None = None, ref
         raise EmployeeInvalid(errors)
     async with transaction():
         if await Employee.exists().where(Employee.employee_number == clean["employee_number"]):
-            raise EmployeeInvalid({"employee_number": f"employee number {clean['employee_number']} already exists"})
+            raise EmployeeInvalid(
+                {"employee_number": f"employee number {clean['employee_number']} already exists"}
+            )
         row = await Employee.insert(Employee(**_values(clean))).returning(Employee.id)
         employee_id = row[0]["id"]
-        await trail.record("employee.create", "employee", employee_id, after=as_raw(await get_raw(employee_id)),
-                           summary=f"Employee {clean['employee_number']} created")
+        await trail.record(
+            "employee.create",
+            "employee",
+            employee_id,
+            after=as_raw(await get_raw(employee_id)),
+            summary=f"Employee {clean['employee_number']} created",
+        )
     return employee_id
 
 
-async def update_employee(employee_id: int, version: int, raw: dict[str, Any], *, today: date | None = None,
-                          refs: Refs | None = None, action: str = "employee.update", reason: str = "") -> int:
+async def update_employee(
+    employee_id: int,
+    version: int,
+    raw: dict[str, Any],
+    *,
+    today: date | None = None,
+    refs: Refs | None = None,
+    action: str = "employee.update",
+    reason: str = "",
+) -> int:
     """Validate and save; raises EmployeeInvalid or db.StaleVersion. Returns the new version."""
     refs = refs or await load_refs()
     clean, errors = validate_employee(raw, refs, today=today or date.today(), self_id=employee_id)
@@ -106,14 +139,20 @@ async def update_employee(employee_id: int, version: int, raw: dict[str, Any], *
             values["status_reason"] = reason[:255]
         new_version = await update_versioned(Employee, employee_id, version, values)
         after = await get_raw(employee_id)
-        await trail.record(action, "employee", employee_id, before=as_raw(before), after=as_raw(after),
-                           summary=f"Employee {clean['employee_number']} updated"
-                           + (f": {reason}" if reason else ""))
+        await trail.record(
+            action,
+            "employee",
+            employee_id,
+            before=as_raw(before),
+            after=as_raw(after),
+            summary=f"Employee {clean['employee_number']} updated" + (f": {reason}" if reason else ""),
+        )
     return new_version
 
 
-async def change_status(employee_id: int, version: int, status: str, reason: str,
-                        termination_date: date | None = None) -> None:
+async def change_status(
+    employee_id: int, version: int, status: str, reason: str, termination_date: date | None = None
+) -> None:
     """Leave, return or terminate, with a reason. Terminated employees stay in the records."""
     raw = await get_raw(employee_id)
     if raw is None:
@@ -141,10 +180,20 @@ SORTS = {
 }
 
 LIST_COLUMNS = (
-    Employee.id, Employee.employee_number, Employee.first_name, Employee.last_name, Employee.preferred_name,
-    Employee.job_class, Employee.status, Employee.employment_type, Employee.hire_date, Employee.seniority_date,
-    Employee.site.code.as_alias("site_code"), Employee.department.name.as_alias("department_name"),
-    Employee.crew.code.as_alias("crew_code"), Employee.bargaining_unit.code.as_alias("bargaining_unit_code"),
+    Employee.id,
+    Employee.employee_number,
+    Employee.first_name,
+    Employee.last_name,
+    Employee.preferred_name,
+    Employee.job_class,
+    Employee.status,
+    Employee.employment_type,
+    Employee.hire_date,
+    Employee.seniority_date,
+    Employee.site.code.as_alias("site_code"),
+    Employee.department.name.as_alias("department_name"),
+    Employee.crew.code.as_alias("crew_code"),
+    Employee.bargaining_unit.code.as_alias("bargaining_unit_code"),
     Employee.home_station.code.as_alias("station_code"),
 )
 
@@ -173,11 +222,18 @@ class EmployeeFilters:
         sort = params.get("sort") or "name"
         descending = sort.startswith("-")
         sort = sort.lstrip("-")
-        return cls(q=(params.get("q") or "").strip(), site=as_id("site"), department=as_id("department"),
-                   crew=as_id("crew"), bargaining_unit=as_id("bargaining_unit"),
-                   status=params.get("status") if params.get("status") in ("active", "on_leave", "terminated",
-                                                                           "current") else "",
-                   sort=sort if sort in SORTS else "name", descending=descending)
+        return cls(
+            q=(params.get("q") or "").strip(),
+            site=as_id("site"),
+            department=as_id("department"),
+            crew=as_id("crew"),
+            bargaining_unit=as_id("bargaining_unit"),
+            status=params.get("status")
+            if params.get("status") in ("active", "on_leave", "terminated", "current")
+            else "",
+            sort=sort if sort in SORTS else "name",
+            descending=descending,
+        )
 
     def conditions(self) -> list[Any]:
         conds = []
@@ -218,27 +274,50 @@ async def allowed_sites(user: Any) -> tuple[int, ...] | None:
 
 async def supervisor_choices(site_id: int | None) -> list[tuple[str, str]]:
     query = Employee.select(Employee.employee_number, Employee.first_name, Employee.last_name).where(
-        (Employee.status != "terminated") & (Employee.job_class == "Team Lead"))
+        (Employee.status != "terminated") & (Employee.job_class == "Team Lead")
+    )
     if site_id:
         query = query.where(Employee.site == site_id)
     rows = await query.order_by(Employee.last_name)
-    return [(r["employee_number"], f"{r['last_name']}, {r['first_name']} ({r['employee_number']})") for r in rows]
+    return [
+        (r["employee_number"], f"{r['last_name']}, {r['first_name']} ({r['employee_number']})") for r in rows
+    ]
 
 
 async def org_choices() -> dict[str, list[tuple[str, str]]]:
     """Select options for the employee form (codes as values), five small queries."""
     return {
-        "site": [(s["code"], f"{s['code']} · {s['name']}") for s in await Site.select().where(Site.active.eq(True))
-                 .order_by(Site.code)],
-        "department": [(d["code"], f"{d['site_code']} · {d['code']} {d['name']}") for d in await Department.select(
-            Department.code, Department.name, Department.site.code.as_alias("site_code")).where(
-            Department.active.eq(True)).order_by(Department.site.code).order_by(Department.code)],
-        "home_station": [(s["code"], f"{s['code']} {s['name']}") for s in await Station.select(
-            Station.code, Station.name).where(Station.active.eq(True)).order_by(Station.code)],
-        "crew": sorted({(c["code"], f"Crew {c['code']}") for c in await Crew.select(Crew.code)
-                        .where(Crew.active.eq(True))}),
-        "bargaining_unit": [(u["code"], u["name"]) for u in await BargainingUnit.select()
-                            .where(BargainingUnit.active.eq(True)).order_by(BargainingUnit.code)],
+        "site": [
+            (s["code"], f"{s['code']} · {s['name']}")
+            for s in await Site.select().where(Site.active.eq(True)).order_by(Site.code)
+        ],
+        "department": [
+            (d["code"], f"{d['site_code']} · {d['code']} {d['name']}")
+            for d in await Department.select(
+                Department.code, Department.name, Department.site.code.as_alias("site_code")
+            )
+            .where(Department.active.eq(True))
+            .order_by(Department.site.code)
+            .order_by(Department.code)
+        ],
+        "home_station": [
+            (s["code"], f"{s['code']} {s['name']}")
+            for s in await Station.select(Station.code, Station.name)
+            .where(Station.active.eq(True))
+            .order_by(Station.code)
+        ],
+        "crew": sorted(
+            {
+                (c["code"], f"Crew {c['code']}")
+                for c in await Crew.select(Crew.code).where(Crew.active.eq(True))
+            }
+        ),
+        "bargaining_unit": [
+            (u["code"], u["name"])
+            for u in await BargainingUnit.select()
+            .where(BargainingUnit.active.eq(True))
+            .order_by(BargainingUnit.code)
+        ],
     }
 
 
@@ -246,12 +325,24 @@ async def filter_choices() -> dict[str, list[tuple[int, str]]]:
     """Filter options for the list (ids as values)."""
     return {
         "site": [(s["id"], s["code"]) for s in await Site.select(Site.id, Site.code).order_by(Site.code)],
-        "department": [(d["id"], f"{d['site_code']} · {d['name']}") for d in await Department.select(
-            Department.id, Department.name, Department.site.code.as_alias("site_code")).order_by(
-            Department.site.code).order_by(Department.name)],
-        "crew": [(c["id"], f"{c['site_code']} · {c['code']}") for c in await Crew.select(
-            Crew.id, Crew.code, Crew.site.code.as_alias("site_code")).order_by(Crew.site.code).order_by(Crew.code)],
-        "bargaining_unit": [(u["id"], u["code"]) for u in await BargainingUnit.select(
-            BargainingUnit.id, BargainingUnit.code).order_by(BargainingUnit.code)],
+        "department": [
+            (d["id"], f"{d['site_code']} · {d['name']}")
+            for d in await Department.select(
+                Department.id, Department.name, Department.site.code.as_alias("site_code")
+            )
+            .order_by(Department.site.code)
+            .order_by(Department.name)
+        ],
+        "crew": [
+            (c["id"], f"{c['site_code']} · {c['code']}")
+            for c in await Crew.select(Crew.id, Crew.code, Crew.site.code.as_alias("site_code"))
+            .order_by(Crew.site.code)
+            .order_by(Crew.code)
+        ],
+        "bargaining_unit": [
+            (u["id"], u["code"])
+            for u in await BargainingUnit.select(BargainingUnit.id, BargainingUnit.code).order_by(
+                BargainingUnit.code
+            )
+        ],
     }
-

@@ -3,6 +3,7 @@
 Every table has a `version` column for optimistic locking and an `active` flag (or, for
 employees, a status): records are deactivated, never deleted, so history stays readable.
 """
+
 from piccolo.columns import (
     JSON,
     Boolean,
@@ -83,8 +84,12 @@ class BargainingUnit(Table, tablename="wf_bargaining_unit"):
     version = Integer(default=1)
 
 
-EMPLOYMENT_TYPES = {"full_time": "Full-time", "part_time": "Part-time", "temporary": "Temporary",
-                    "agency": "Agency"}
+EMPLOYMENT_TYPES = {
+    "full_time": "Full-time",
+    "part_time": "Part-time",
+    "temporary": "Temporary",
+    "agency": "Agency",
+}
 STATUSES = {"active": "Active", "on_leave": "On leave", "terminated": "Terminated"}
 
 

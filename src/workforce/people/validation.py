@@ -4,6 +4,7 @@ Input is a dict of strings keyed like the import columns (references by code, su
 employee number); `Refs` holds the organisation looked up once by the caller. The result is the
 clean values (references resolved to ids) and a message per field that is wrong.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,25 @@ from typing import Any
 from workforce.people.tables import EMPLOYMENT_TYPES, STATUSES
 
 #: Import/export columns, in file order. The same names are the form's and the API's fields.
-COLUMNS = ("employee_number", "first_name", "last_name", "preferred_name", "job_class", "site", "department",
-           "home_station", "crew", "bargaining_unit", "employment_type", "hire_date", "seniority_date",
-           "supervisor", "status", "termination_date", "phone")
+COLUMNS = (
+    "employee_number",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "job_class",
+    "site",
+    "department",
+    "home_station",
+    "crew",
+    "bargaining_unit",
+    "employment_type",
+    "hire_date",
+    "seniority_date",
+    "supervisor",
+    "status",
+    "termination_date",
+    "phone",
+)
 REQUIRED_COLUMNS = ("employee_number", "first_name", "last_name", "site", "hire_date")
 NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
 MAX_FUTURE_HIRE = timedelta(days=365)
@@ -44,8 +61,9 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> date | None:
         return None
 
 
-def validate_employee(raw: dict[str, Any], refs: Refs, *, today: date,
-                      self_id: int | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+def validate_employee(
+    raw: dict[str, Any], refs: Refs, *, today: date, self_id: int | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     v = {k: str(raw.get(k) or "").strip() for k in COLUMNS}
     clean: dict[str, Any] = {}
@@ -57,8 +75,13 @@ def validate_employee(raw: dict[str, Any], refs: Refs, *, today: date,
         errors["employee_number"] = "use 1–20 letters, digits or dashes"
     clean["employee_number"] = number.upper()
 
-    for name, limit in (("first_name", 80), ("last_name", 80), ("preferred_name", 80), ("job_class", 80),
-                        ("phone", 40)):
+    for name, limit in (
+        ("first_name", 80),
+        ("last_name", 80),
+        ("preferred_name", 80),
+        ("job_class", 80),
+        ("phone", 40),
+    ):
         if len(v[name]) > limit:
             errors[name] = f"at most {limit} characters"
         clean[name] = v[name]
@@ -138,6 +161,10 @@ def validate_employee(raw: dict[str, Any], refs: Refs, *, today: date,
 
 
 def search_text(clean: dict[str, Any]) -> str:
-    parts = [clean.get("last_name"), clean.get("first_name"), clean.get("preferred_name"),
-             clean.get("employee_number")]
+    parts = [
+        clean.get("last_name"),
+        clean.get("first_name"),
+        clean.get("preferred_name"),
+        clean.get("employee_number"),
+    ]
     return " ".join(p for p in parts if p).lower()

@@ -1,4 +1,5 @@
 """Form helpers: read a posted form into a plain dict, collect field errors, re-render."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -70,8 +71,15 @@ def parse_datetime(value: str, name: str, errors: FormErrors, required: bool = F
         return None
 
 
-def parse_int(value: str, name: str, errors: FormErrors, *, minimum: int | None = None,
-              maximum: int | None = None, required: bool = False) -> int | None:
+def parse_int(
+    value: str,
+    name: str,
+    errors: FormErrors,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: bool = False,
+) -> int | None:
     if value in ("", None):
         if required:
             errors.add(name, "Enter a number.")
@@ -88,8 +96,9 @@ def parse_int(value: str, name: str, errors: FormErrors, *, minimum: int | None 
     return number
 
 
-def parse_float(value: str, name: str, errors: FormErrors, *, minimum: float | None = None,
-                required: bool = False) -> float | None:
+def parse_float(
+    value: str, name: str, errors: FormErrors, *, minimum: float | None = None, required: bool = False
+) -> float | None:
     if value in ("", None):
         if required:
             errors.add(name, "Enter a number.")

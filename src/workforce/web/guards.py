@@ -1,5 +1,6 @@
 """Route guards. Default deny: an app-level guard requires a signed-in user on every route
 unless the handler is marked ``opt={"public": True}``; ``roles(...)`` narrows further."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -3,6 +3,7 @@
 Every request gets an id (shown on error pages, written to the audit trail) and the security
 headers; the user is looked up from the session cookie (screens) or a bearer token (/api).
 """
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """Pagination shared by every list: page/per_page parsing with bounds and a Page to render."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

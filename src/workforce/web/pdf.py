@@ -1,12 +1,13 @@
 """One helper turns any template into a PDF response. The template extends print/base.html, the
 single print layout (header, 'Page X of Y' footer, printed by and at)."""
+
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from litestar import Request, Response
 
@@ -24,16 +25,15 @@ def _local_fetcher():
     class LocalFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             path = unquote(urlparse(url).path)
-            if path.startswith("/static/"):
-                target = STATIC / path.removeprefix("/static/")
-            else:
-                target = Path(path)
-            target = target.resolve()
+            # "/static/x" from a template, or an absolute file path under static/ from a relative link
+            raw = STATIC / path.removeprefix("/static/") if path.startswith("/static/") else Path(path)
+            target = raw.resolve()
             if not target.is_relative_to(STATIC) or not target.is_file():
                 raise ValueError(f"refusing to load {url!r} while printing")
             mime, _ = mimetypes.guess_type(str(target))
-            return URLFetcherResponse(url, body=target.read_bytes(),
-                                      headers={"Content-Type": mime or "application/octet-stream"})
+            return URLFetcherResponse(
+                url, body=target.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"}
+            )
 
     return LocalFetcher()
 
@@ -64,5 +64,8 @@ def print_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
 
 def pdf_response(request: Request, template: str, title: str, filename: str, **context: Any) -> Response:
     data = render_pdf_bytes(template, print_context(request, title, **context))
-    return Response(content=data, media_type="application/pdf",
-                    headers={"content-disposition": f'inline; filename="{filename}"'})
+    return Response(
+        content=data,
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{filename}"'},
+    )

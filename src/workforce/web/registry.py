@@ -1,6 +1,7 @@
 """How a domain plugs into the app: its routes, navigation entries, demo-data hook, tabs it adds to
 other records' pages, and context it offers to investigations. Each domain declares one `MODULE`
 in its `module.py`; `workforce.modules.INSTALLED` lists them in load order."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

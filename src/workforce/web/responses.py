@@ -1,5 +1,6 @@
 """Rendering helpers every controller uses: a page (or its htmx fragment), a redirect with a flash
 message, an API problem body (RFC 9457)."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,12 @@ def nav_for(user: Any) -> list[Any]:
 def is_fragment(request: Request) -> bool:
     """An htmx request that wants a piece of the page (boosted navigation wants the whole page)."""
     headers = request.headers
-    return (headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
-            # the back button asks for a whole page to restore
-            and headers.get("hx-history-restore-request") != "true")
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        # the back button asks for a whole page to restore
+        and headers.get("hx-history-restore-request") != "true"
+    )
 
 
 def base_context(request: Request) -> dict[str, Any]:
@@ -51,8 +55,14 @@ def base_context(request: Request) -> dict[str, Any]:
     }
 
 
-def page(request: Request, template: str, context: dict[str, Any] | None = None, *,
-         fragment: str | None = None, status_code: int = 200) -> Template:
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> Template:
     """Render `template`, or `fragment` alone when htmx asks for part of the page."""
     ctx = base_context(request)
     ctx.update(context or {})
@@ -69,8 +79,14 @@ def redirect(url: str, message: str | None = None, level: str = "success") -> Re
     return Redirect(path=url, status_code=HTTP_303_SEE_OTHER, cookies=cookies)
 
 
-def problem(status: int, title: str, detail: str = "", *, request: Request | None = None,
-            errors: list[dict[str, str]] | None = None) -> Response:
+def problem(
+    status: int,
+    title: str,
+    detail: str = "",
+    *,
+    request: Request | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> Response:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail

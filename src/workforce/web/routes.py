@@ -1,4 +1,5 @@
 """Shell routes: the dashboard and the health check."""
+
 from __future__ import annotations
 
 from litestar import Request, get

@@ -1,4 +1,5 @@
 """Shell-level tables: idempotency keys (one record per submit) and server-side form drafts."""
+
 from piccolo.columns import JSON, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table

@@ -1,5 +1,6 @@
 """One Jinja environment for screens and PDFs: the shell's templates/ plus each domain's
 templates folder, the same filters and globals everywhere."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -153,3 +153,14 @@ def test_must_change_password_goes_to_password_page(client):
     run(User.update({User.must_change_password: True}).where(User.id == user_id))
     r = _login(client, "newbie", TEST_PASSWORD)
     assert r.headers["location"] == "/account/password"
+
+
+def test_sign_in_purges_stale_sessions_and_old_failures(client):
+    make_user("ana", ["hr"])
+    login(client, "ana")
+    run(UserSession.update({UserSession.last_seen_at: utcnow() - timedelta(hours=1)}, force=True))
+    run(LoginFailure.insert(LoginFailure(username="x", ip="1.2.3.4", at=utcnow() - timedelta(hours=2))))
+    client.cookies.clear()
+    login(client, "ana")
+    assert run(UserSession.count()) == 1
+    assert run(LoginFailure.count()) == 0

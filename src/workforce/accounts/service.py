@@ -108,6 +108,10 @@ async def authenticate(username: str, password: str, ip: str) -> CurrentUser | N
 
 
 async def start_session(user_id: int, ip: str, user_agent: str) -> str:
+    # Housekeeping rides on sign-in (rare, cheap): sessions nobody came back to and failures
+    # older than the throttle window would otherwise pile up.
+    await purge_expired_sessions()
+    await LoginFailure.delete().where(LoginFailure.at < utcnow() - throttle_policy().window)
     token = new_token()
     await UserSession.insert(
         UserSession(token_hash=digest(token), user=user_id, ip=ip, user_agent=user_agent[:255])

@@ -140,8 +140,6 @@ def allocate(plan: Plan, rows: list[Row]) -> Allocation:
     pieces: dict[tuple[int, int], list[int]] = {}  # (workday, workweek) -> accumulator
     firsts: dict[tuple[int, int], Shift] = {}
     day_pos: dict[int, int] = {}  # units already worked in the workday, in time order
-    # Workdays inside one workweek (the usual set-up) have a single accumulator that keeps this count.
-    aligned = (plan.workday_offset - plan.workweek_offset) % DAY == 0
     week_regular: dict[int, int] = {}  # regular units already counted toward the weekly threshold
     worked_slots: dict[int, int] = {}  # bit per workday slot (0-6) of a workweek with work in it
     wd_off, wk_off = plan.workday_offset, plan.workweek_offset
@@ -181,16 +179,8 @@ def allocate(plan: Plan, rows: list[Row]) -> Allocation:
                 t = cut
                 continue
 
-            acc = pieces.get(key)
-            if acc is None:
-                acc = pieces[key] = [0] * SLOTS
-                firsts[key] = shift
-            if aligned:  # the day has one accumulator, which already holds its worked units
-                pos = acc[WORKED]
-            else:
-                pos = day_pos.get(day, 0)
-                day_pos[day] = pos + worked
-            top = pos + worked
+            pos = day_pos.get(day, 0)
+            top = day_pos[day] = pos + worked
             seventh = False
             if seventh_dt is not None:
                 # 7th day: judged in the workweek in which the workday starts (Cal. Lab. Code §510(a)).
@@ -244,6 +234,10 @@ def allocate(plan: Plan, rows: list[Row]) -> Allocation:
                     regular -= over
                     overtime += over
 
+            acc = pieces.get(key)
+            if acc is None:
+                acc = pieces[key] = [0] * SLOTS
+                firsts[key] = shift
             acc[WORKED] += worked
             acc[REGULAR] += regular
             if overtime:

@@ -110,9 +110,9 @@ def check_limits(
                     f"workday start; its hours fall in two workdays (check the workday definition)"
                 )
                 flag("workday_split", period.first, detail, rule.clause)
-    if limits.max_hours_24h:
+    if limits.max_hours_24h:  # notes §6 "Maximum hours": typically 16 h per 24 h including holdovers
         _max_hours_24h(limits, rows, flag)
-    if limits.max_consecutive_days:
+    if limits.max_consecutive_days:  # notes §6 "Maximum hours": a cap on consecutive workdays
         rule = limits.max_consecutive_days
         run, previous = 0, None
         for day in sorted(d for d, acc in alloc.days.items() if acc[WORKED] > 0):

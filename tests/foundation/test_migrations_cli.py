@@ -1,9 +1,20 @@
 """Migrations on a fresh database (whichever engine DATABASE_URL names) and the CLI contract."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 from click.testing import CliRunner
 
 from tests.conftest import run
 from workforce.cli import main
+
+
+class Runner(CliRunner):
+    """Invokes in a fresh thread: the CLI calls asyncio.run, which fails in a thread where a browser
+    test's Playwright loop is still running."""
+
+    def invoke(self, *args, **kwargs):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(super().invoke, *args, **kwargs).result()
 
 
 def test_migrate_twice_is_a_noop_and_tables_exist(migrated):
@@ -21,7 +32,7 @@ def test_migrate_twice_is_a_noop_and_tables_exist(migrated):
 
 
 def test_every_command_has_help():
-    runner = CliRunner()
+    runner = Runner()
     for args in (
         ["--help"],
         ["serve", "--help"],
@@ -37,14 +48,14 @@ def test_every_command_has_help():
 
 
 def test_user_create_with_token_prints_one_line(db):
-    result = CliRunner().invoke(main, ["user", "create", "robot", "--role", "viewer", "--token"])
+    result = Runner().invoke(main, ["user", "create", "robot", "--role", "viewer", "--token"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("wf_")
 
 
 def test_user_create_password_stdin_and_bad_role(db):
-    runner = CliRunner()
+    runner = Runner()
     ok = runner.invoke(
         main,
         ["user", "create", "reader", "--role", "viewer", "--role", "hr", "--password-stdin"],
@@ -58,7 +69,7 @@ def test_user_create_password_stdin_and_bad_role(db):
 
 
 def test_demo_data_refuses_non_empty_database(db):
-    runner = CliRunner()
+    runner = Runner()
     runner.invoke(main, ["user", "create", "someone", "--role", "viewer", "--token"])
     result = runner.invoke(main, ["demo-data", "--employees", "5"])
     assert result.exit_code != 0 and "not empty" in result.output

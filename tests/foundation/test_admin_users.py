@@ -169,3 +169,23 @@ def test_access_report_lists_users(client):
     make_user("bob", ["viewer"], active=False)
     html = client.get("/admin/access-report").text
     assert "bob" in html and "carl" in html and "compliance" in html
+
+
+def test_admin_limits_a_user_to_sites(client):
+    from workforce.people.tables import Site
+
+    login(client, "ada", ["admin"])
+    run(Site.insert(Site(code="RIV", name="Riverside"), Site(code="LKS", name="Lakeshore")))
+    uid = make_user("sam", ["supervisor"])
+    version = _version(client.get(f"/admin/users/{uid}").text)
+    data = {"version": version, "roles": "supervisor", "active": "on", "sites": "RIV"}
+    assert post(client, f"/admin/users/{uid}", data, token_from="/").status_code == 303
+    row = run(User.select(User.sites).where(User.id == uid).first().output(load_json=True))
+    assert row["sites"] == ["RIV"]
+    bad = post(
+        client,
+        f"/admin/users/{uid}",
+        {**data, "version": str(int(version) + 1), "sites": "MARS"},
+        token_from="/",
+    )
+    assert bad.status_code == 400 and "Choose sites from the list." in bad.text

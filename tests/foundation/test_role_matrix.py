@@ -3,6 +3,7 @@
 Routes are read from the app, so a new route is covered the day it is added. A route with no role
 guard is open to any signed-in user; those are listed here on purpose.
 """
+
 import re
 
 from litestar.routes import HTTPRoute
@@ -48,8 +49,13 @@ def test_role_guards_refuse_other_roles(app, client):
             client.cookies.clear()
             for name, value in cookies.items():
                 client.cookies.set(name, value, domain="testserver.local")
-            r = client.request(method, concrete(path), headers={"x-csrftoken": token},
-                               data={"_csrf_token": token} if method != "GET" else None, follow_redirects=False)
+            r = client.request(
+                method,
+                concrete(path),
+                headers={"x-csrftoken": token},
+                data={"_csrf_token": token} if method != "GET" else None,
+                follow_redirects=False,
+            )
             assert r.status_code == 403, f"{method} {path} gave {r.status_code} to role {role}"
             checked += 1
     assert checked > 20

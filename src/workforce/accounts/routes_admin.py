@@ -96,21 +96,35 @@ async def _user_or_404(user_id: int) -> dict:
     return row
 
 
-@get("/admin/users/{user_id:int}", guards=ADMIN_ONLY)
-async def user_detail(request: Request, user_id: int) -> Template:
-    row = await _user_or_404(user_id)
+async def _site_choices() -> list[tuple[str, str]]:
+    from workforce.people import directory  # sites belong to the people module
+
+    return [(s["code"], f"{s['code']} · {s['name']}") for s in await directory.sites(active_only=False)]
+
+
+async def _edit_page(
+    request: Request, row: dict, values: dict, errors: FormErrors, status: int = 200
+) -> Template:
     return page(
         request,
         "accounts/user_form.html",
         {
-            "values": row,
-            "errors": FormErrors(),
+            "values": values,
+            "errors": errors,
             "roles": ROLES,
             "record": row,
-            "history": await trail.history("user", user_id),
-            "tokens": await service.tokens_for(user_id),
+            "site_choices": await _site_choices(),
+            "history": await trail.history("user", row["id"]),
+            "tokens": await service.tokens_for(row["id"]),
         },
+        status_code=status,
     )
+
+
+@get("/admin/users/{user_id:int}", guards=ADMIN_ONLY)
+async def user_detail(request: Request, user_id: int) -> Template:
+    row = await _user_or_404(user_id)
+    return await _edit_page(request, row, row, FormErrors())
 
 
 @post("/admin/users/{user_id:int}", guards=ADMIN_ONLY)
@@ -125,13 +139,23 @@ async def user_update(request: Request, user_id: int) -> Template | Redirect:
         "email": data.get("email", ""),
         "roles": as_list(data.get("roles")),
         "active": data.get("active") == "on",
+        "sites": as_list(data.get("sites")),
     }
+    known_sites = {code for code, _label in await _site_choices()}
+    if set(values["sites"]) - known_sites:
+        errors.add("sites", "Choose sites from the list.")
     if user_id == request.scope["user"].id and (not values["active"] or "admin" not in values["roles"]):
         errors.add("roles", "You cannot remove your own administrator role or deactivate yourself.")
     if not errors:
         try:
             await service.update_user(
-                user_id, version, values["full_name"], values["email"], values["roles"], values["active"]
+                user_id,
+                version,
+                values["full_name"],
+                values["email"],
+                values["roles"],
+                values["active"],
+                values["sites"],
             )
             return redirect(f"/admin/users/{user_id}", "User saved.")
         except service.UserError as exc:
@@ -139,19 +163,7 @@ async def user_update(request: Request, user_id: int) -> Template | Redirect:
         except StaleVersion:
             errors.general.append(await stale_message("user", user_id))
             values = await service.get_user(user_id) or row
-    return page(
-        request,
-        "accounts/user_form.html",
-        {
-            "values": values,
-            "errors": errors,
-            "roles": ROLES,
-            "record": row,
-            "history": await trail.history("user", user_id),
-            "tokens": await service.tokens_for(user_id),
-        },
-        status_code=409 if errors.general else 400,
-    )
+    return await _edit_page(request, row, values, errors, 409 if errors.general else 400)
 
 
 @post("/admin/users/{user_id:int}/reset-password", guards=ADMIN_ONLY)

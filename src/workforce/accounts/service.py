@@ -296,8 +296,15 @@ async def create_user(
 
 
 async def update_user(
-    user_id: int, version: int, full_name: str, email: str, roles: list[str], active: bool
+    user_id: int,
+    version: int,
+    full_name: str,
+    email: str,
+    roles: list[str],
+    active: bool,
+    sites: list[str] | None = None,
 ) -> None:
+    """Save an account. `sites` limits what the user sees to those site codes (empty: all sites)."""
     from workforce.db import update_versioned
 
     try:
@@ -312,7 +319,13 @@ async def update_user(
             User,
             user_id,
             version,
-            {"full_name": full_name.strip(), "email": email.strip(), "roles": roles, "active": active},
+            {
+                "full_name": full_name.strip(),
+                "email": email.strip(),
+                "roles": roles,
+                "active": active,
+                "sites": sorted(set(sites or [])),
+            },
         )
         if not active:
             await UserSession.delete().where(UserSession.user == user_id)

@@ -68,3 +68,10 @@ document.addEventListener("htmx:configRequest", function (event) {
   event.detail.formData.forEach(function (value, key) { if (value === "") empty.push(key); });
   empty.forEach(function (key) { event.detail.formData.delete(key); });
 });
+
+// Navigation menus are <details>: close an open one when the user taps elsewhere or opens another.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.nav-group[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});

@@ -11,6 +11,7 @@ def test_compliance_user_flow(page):
     sign_in(page, "carl", TEST_PASSWORD)
     expect(page.locator("h1")).to_contain_text("Carl Mendes")
     nav = page.locator("nav.nav")
+    page.click("[data-uitest=nav-group-admin]")
     expect(nav.get_by_text("Access report")).to_be_visible()
     expect(nav.get_by_text("Users")).to_have_count(0)  # admin only
     box = page.locator("[data-uitest=logout]").bounding_box()

@@ -14,6 +14,7 @@ def test_hr_search_filter_edit_history(page):
     make_user("hana", ["hr"], full_name="Hana Reyes")
     target = run(Employee.select().where(Employee.status == "active").order_by(Employee.id).first())
     sign_in(page, "hana", TEST_PASSWORD)
+    page.click("[data-uitest=nav-group-people]")
     page.click("[data-uitest=nav-people]")
     expect(page.locator("[data-uitest=employee-table] tbody tr")).to_have_count(25)
 

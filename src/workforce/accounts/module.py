@@ -6,8 +6,14 @@ MODULE = Module(
     name="accounts",
     routes=routes_auth.ROUTES + routes_admin.ROUTES + api.ROUTES,
     nav=[
-        NavItem("Users", "/admin/users", frozenset({"admin"}), order=90),
-        NavItem("Access report", "/admin/access-report", frozenset({"admin", "compliance"}), order=91),
+        NavItem("Users", "/admin/users", frozenset({"admin"}), order=90, group="Admin"),
+        NavItem(
+            "Access report",
+            "/admin/access-report",
+            frozenset({"admin", "compliance"}),
+            order=91,
+            group="Admin",
+        ),
     ],
     demo=demo,
 )

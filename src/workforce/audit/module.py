@@ -4,5 +4,5 @@ from workforce.web.registry import Module, NavItem
 MODULE = Module(
     name="audit",
     routes=[audit_list],
-    nav=[NavItem("Audit trail", "/admin/audit", frozenset({"admin", "compliance"}), order=92)],
+    nav=[NavItem("Audit trail", "/admin/audit", frozenset({"admin", "compliance"}), order=92, group="Admin")],
 )

@@ -16,6 +16,8 @@ class NavItem:
     roles: frozenset[str]
     #: Lower sorts first in the navigation bar.
     order: int = 50
+    #: Menu the link sits in ("People", "Time", "Safety", "Admin"); empty: a top-level link.
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ message, an API problem body (RFC 9457)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -18,11 +19,30 @@ from workforce.web.registry import load_modules
 FLASH_COOKIE = "wf_flash"
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: list[Any]
+    order: int
+
+
 def nav_for(user: Any) -> list[Any]:
+    """The user's navigation: top-level links and menus, in order. A menu with a single link for
+    this user collapses to that link (one tap less on a tablet)."""
     if user is None:
         return []
-    items = [n for m in load_modules() for n in m.nav if user.roles & (n.roles | {"admin"})]
-    return sorted(items, key=lambda n: (n.order, n.label))
+    items = sorted((n for m in load_modules() for n in m.nav if user.roles & (n.roles | {"admin"})),
+                   key=lambda n: (n.order, n.label))
+    entries: list[Any] = []
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        if item.group:
+            groups.setdefault(item.group, []).append(item)
+        else:
+            entries.append(item)
+    for label, members in groups.items():
+        entries.append(members[0] if len(members) == 1 else NavGroup(label, members, members[0].order))
+    return sorted(entries, key=lambda e: e.order)
 
 
 def is_fragment(request: Request) -> bool:

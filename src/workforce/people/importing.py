@@ -13,6 +13,7 @@ File rules (told to the user on the upload page):
   left out of the file keep their current values), an unknown number creates one;
 - row numbers are the spreadsheet's: the header is row 1, the first employee row 2.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -34,13 +34,15 @@ EXTENSIONS = (".csv", ".xlsx")
 KINDS = ("error", "create", "update", "unchanged")
 KIND_LABELS = {"error": "Error", "create": "New", "update": "Update", "unchanged": "Unchanged"}
 #: Compared case-insensitively (the validator resolves codes whatever their case).
-CODE_COLUMNS = frozenset({"employee_number", "site", "department", "home_station", "crew", "bargaining_unit",
-                          "supervisor"})
+CODE_COLUMNS = frozenset(
+    {"employee_number", "site", "department", "home_station", "crew", "bargaining_unit", "supervisor"}
+)
 #: Leading characters a spreadsheet would run as a formula; the export prefixes such cells with "'".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMN_HELP: dict[str, str] = {
-    "employee_number": "Matches the employee: a known number updates, a new one creates. Letters, digits, dashes.",
+    "employee_number": "Matches the employee: a known number updates, a new one creates. Letters, digits, "
+    "dashes.",
     "first_name": "Given name.",
     "last_name": "Family name.",
     "preferred_name": "Name the person goes by, if different.",
@@ -104,9 +106,13 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = content[:exc.start].count(b"\n") + 1
-        raise ImportFileError([f"the file is not UTF-8 text (first bad byte on line {line}); in Excel save it "
-                               "as “CSV UTF-8 (Comma delimited)”"]) from exc
+        line = content[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            [
+                f"the file is not UTF-8 text (first bad byte on line {line}); in Excel save it "
+                "as “CSV UTF-8 (Comma delimited)”"
+            ]
+        ) from exc
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=",", strict=True)
     except csv.Error as exc:
@@ -118,14 +124,22 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
 
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # zip, XML and openpyxl's own errors alike: the file is not a workbook
         raise ImportFileError(["the file is not a readable Excel workbook (.xlsx)"]) from exc
     try:
         if not book.worksheets:
             raise ImportFileError(["the workbook has no sheets"])
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers declare a wrong size; read what is there
-        for values in sheet.iter_rows(values_only=True):
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged sheet inside a valid zip
+                message = f"the first sheet of the workbook cannot be read ({type(exc).__name__})"
+                raise ImportFileError([message]) from exc
             yield [_cell_text(v) for v in values]
     finally:
         book.close()
@@ -139,8 +153,10 @@ def check_header(cells: list[str]) -> tuple[tuple[str, ...], list[str]]:
     errors: list[str] = []
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         sep = "semicolons" if ";" in names[0] else "tabs"
-        return tuple(names), [f"the header is one cell with {sep} in it: save the file with commas between "
-                              "the columns (CSV UTF-8)"]
+        return tuple(names), [
+            f"the header is one cell with {sep} in it: save the file with commas between "
+            "the columns (CSV UTF-8)"
+        ]
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
         if not name:
@@ -160,11 +176,15 @@ def check_header(cells: list[str]) -> tuple[tuple[str, ...], list[str]]:
 def read_file(filename: str, content: bytes) -> ParsedFile:
     """Header and rows of an upload; raises ImportFileError before any row when the file is unusable."""
     name = (filename or "").strip()
-    extension = name[name.rfind("."):].lower() if "." in name else ""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
     if extension not in EXTENSIONS:
         shown = f"'{extension}'" if extension else "without an extension"
-        raise ImportFileError([f"files {shown} are not supported: upload a .csv or .xlsx file"
-                               + (" (save an .xls workbook as .xlsx)" if extension == ".xls" else "")])
+        raise ImportFileError(
+            [
+                f"files {shown} are not supported: upload a .csv or .xlsx file"
+                + (" (save an .xls workbook as .xlsx)" if extension == ".xls" else "")
+            ]
+        )
     if not content or not content.strip():
         raise ImportFileError(["the file is empty"])
     rows_in = _csv_rows(content) if extension == ".csv" else _xlsx_rows(content)
@@ -183,13 +203,15 @@ def read_file(filename: str, content: bytes) -> ParsedFile:
             continue
         if not any(c.strip() for c in cells):
             continue
-        extra = [c for c in cells[len(columns):] if c.strip()]
+        extra = [c for c in cells[len(columns) :] if c.strip()]
         values = {col: unescape(cells[i].strip()) if i < len(cells) else "" for i, col in enumerate(columns)}
         if extra:
             values["__extra__"] = f"{len(extra)} value(s) right of the last column"
         rows.append((number, values))
         if len(rows) > MAX_ROWS:
-            raise ImportFileError([f"the file has more than {MAX_ROWS:,} employee rows; split it into smaller files"])
+            raise ImportFileError(
+                [f"the file has more than {MAX_ROWS:,} employee rows; split it into smaller files"]
+            )
     if header is None:
         raise ImportFileError(["the file is empty"])
     if not rows:
@@ -282,14 +304,22 @@ def _duplicates(parsed: ParsedFile) -> dict[int, str]:
         if len(rows) < 2:
             continue
         later = ", ".join(str(r) for r in rows[1:])
-        messages[rows[0]] = f"employee number {key} appears again on row{'s' if len(rows) > 2 else ''} {later}"
+        messages[rows[0]] = (
+            f"employee number {key} appears again on row{'s' if len(rows) > 2 else ''} {later}"
+        )
         for r in rows[1:]:
             messages[r] = f"employee number {key} already appears on row {rows[0]}"
     return messages
 
 
-def classify(parsed: ParsedFile, refs: Refs, current: dict[str, dict[str, Any]], *, today: date,
-             allowed_sites: set[str] | None = None) -> Preview:
+def classify(
+    parsed: ParsedFile,
+    refs: Refs,
+    current: dict[str, dict[str, Any]],
+    *,
+    today: date,
+    allowed_sites: set[str] | None = None,
+) -> Preview:
     """Every row of the file against the records.
 
     `current`: employee number (upper case) → the employee as selected with `service.RAW_COLUMNS`
@@ -324,19 +354,34 @@ def classify(parsed: ParsedFile, refs: Refs, current: dict[str, dict[str, Any]],
         if "__extra__" in values:
             errors["row"] = values["__extra__"]
         sup = raw.get("supervisor", "").strip().upper()
-        if "supervisor" in errors and sup in first_row and first_row[sup] > row_number \
-                and sup not in refs.employees:
-            errors["supervisor"] = (f"employee number {sup} is only created on row {first_row[sup]}: "
-                                    "put supervisors above the people they supervise")
+        if (
+            "supervisor" in errors
+            and sup in first_row
+            and first_row[sup] > row_number
+            and sup not in refs.employees
+        ):
+            errors["supervisor"] = (
+                f"employee number {sup} is only created on row {first_row[sup]}: "
+                "put supervisors above the people they supervise"
+            )
         if allowed is not None:
             if before and before["site"].upper() not in allowed:
-                errors["site"] = f"employee {number} works at site {before['site']}, outside your account's sites"
+                errors["site"] = (
+                    f"employee {number} works at site {before['site']}, outside your account's sites"
+                )
             elif clean.get("site") and codes["site"][clean["site"]].upper() not in allowed:
                 errors["site"] = f"site {codes['site'][clean['site']]} is outside your account's sites"
 
-        item = PreviewRow(row=row_number, kind="error", employee_number=number, values=values, errors=errors,
-                          employee_id=cur["id"] if cur else None, version=cur["version"] if cur else None,
-                          before=before)
+        item = PreviewRow(
+            row=row_number,
+            kind="error",
+            employee_number=number,
+            values=values,
+            errors=errors,
+            employee_id=cur["id"] if cur else None,
+            version=cur["version"] if cur else None,
+            before=before,
+        )
         if not errors:
             after = {}
             for column in COLUMNS:
@@ -352,7 +397,9 @@ def classify(parsed: ParsedFile, refs: Refs, current: dict[str, dict[str, Any]],
                 item.kind = "create"
                 employees[number] = -row_number
             else:
-                item.changes = {c: (before[c], after[c]) for c in COLUMNS if _norm(c, before[c]) != _norm(c, after[c])}
+                item.changes = {
+                    c: (before[c], after[c]) for c in COLUMNS if _norm(c, before[c]) != _norm(c, after[c])
+                }
                 item.kind = "update" if item.changes else "unchanged"
         out.append(item)
     return Preview(columns=parsed.columns, rows=out)

@@ -1,4 +1,4 @@
-from workforce.people import directory, routes_employees, routes_org
+from workforce.people import api, directory, routes_employees, routes_export, routes_import, routes_org
 from workforce.people.demo import demo
 from workforce.web.registry import Module, NavItem
 
@@ -6,8 +6,15 @@ _READ = frozenset({"hr", "supervisor", "safety", "compliance", "viewer"})
 
 MODULE = Module(
     name="people",
-    routes=routes_employees.ROUTES + routes_org.ROUTES,
-    nav=[NavItem("People", "/people", _READ, order=10), NavItem("Organisation", "/org", _READ, order=11)],
+    routes=routes_employees.ROUTES
+    + routes_org.ROUTES
+    + routes_import.ROUTES
+    + routes_export.ROUTES
+    + api.ROUTES,
+    nav=[
+        NavItem("People", "/people", _READ, order=10, group="People"),
+        NavItem("Organisation", "/org", _READ, order=11, group="People"),
+    ],
     demo=demo,
     dashboard=[],
 )

@@ -1,6 +1,15 @@
 from piccolo.conf.apps import AppConfig
 
-from workforce.people.tables import BargainingUnit, Crew, Department, Employee, EmployeeImport, Line, Site, Station
+from workforce.people.tables import (
+    BargainingUnit,
+    Crew,
+    Department,
+    Employee,
+    EmployeeImport,
+    Line,
+    Site,
+    Station,
+)
 from workforce.settings import ROOT
 
 APP_CONFIG = AppConfig(

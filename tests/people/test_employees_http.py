@@ -199,3 +199,16 @@ def test_status_change_needs_reason_and_keeps_record(client):
 def test_unknown_employee_is_404(client):
     login(client, "hana", ["hr"])
     assert client.get("/people/999999").status_code == 404
+
+
+def test_contact_data_hidden_from_safety_and_viewer(client):
+    plant(3)
+    emp = first_employee()
+    login(client, "vic", ["viewer"])
+    assert "export.csv" not in client.get("/people").text
+    page = client.get(f"/people/{emp['id']}").text
+    assert emp["phone"] not in page and "restricted" in page
+    client.cookies.clear()
+    login(client, "sam", ["supervisor"])
+    assert "export.csv" in client.get("/people").text
+    assert emp["phone"] in client.get(f"/people/{emp['id']}").text

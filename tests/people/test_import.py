@@ -122,7 +122,8 @@ def test_empty_unsupported_and_unreadable_files():
     ]
     assert file_errors("people.xlsx", b"not a zip") == ["the file is not a readable Excel workbook (.xlsx)"]
     assert file_errors("people.xlsx", b"PK\x03\x04damaged") == [
-        "the file is not a readable Excel workbook (.xlsx)"]
+        "the file is not a readable Excel workbook (.xlsx)"
+    ]
     assert file_errors("people.csv", ",".join(COLUMNS).encode() + b"\r\n") == [
         "there are no employee rows under the header (row 1)"
     ]
@@ -285,8 +286,9 @@ def test_update_keeps_columns_the_file_leaves_out(db):
 
 def test_status_change_by_import_says_where_it_came_from(db):
     make_employee(make_org(), "E10001")
-    content = csv_bytes([person("E10001", first_name="Ada", last_name="Lovelace", hire_date="2020-01-06",
-                                status="on_leave")])
+    content = csv_bytes(
+        [person("E10001", first_name="Ada", last_name="Lovelace", hire_date="2020-01-06", status="on_leave")]
+    )
     import_id = upload(content)
     apply(import_id)
     row = employees()[0]

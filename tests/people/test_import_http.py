@@ -192,3 +192,30 @@ def test_unknown_import_is_404(client):
     login(client, "hana", ["hr"])
     assert client.get("/people/import/999").status_code == 404
     assert post(client, "/people/import/999/apply", token_from="/people/import").status_code == 404
+
+
+def test_files_of_imports_applied_long_ago_are_dropped_on_next_upload(db):
+    from datetime import timedelta
+
+    from workforce.db import utcnow
+    from workforce.people import import_service
+    from workforce.people.tables import EmployeeImport
+
+    old = run(
+        import_service.store_upload(
+            1, "old.csv", b"employee_number,first_name,last_name,site,hire_date\nE1,A,B,RIV,2020-01-01\n"
+        )
+    )
+    run(
+        EmployeeImport.update({EmployeeImport.applied_at: utcnow() - timedelta(days=40)}).where(
+            EmployeeImport.id == old
+        )
+    )
+    run(
+        import_service.store_upload(
+            1, "new.csv", b"employee_number,first_name,last_name,site,hire_date\nE2,A,B,RIV,2020-01-01\n"
+        )
+    )
+    rows = {r["id"]: r for r in run(EmployeeImport.select(EmployeeImport.id, EmployeeImport.content))}
+    assert rows[old]["content"] == b""
+    assert all(r["content"] for i, r in rows.items() if i != old)

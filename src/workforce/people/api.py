@@ -34,6 +34,7 @@ from piccolo.columns import ForeignKey
 from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.people import org_service, service
+from workforce.people.access import can_see_contact
 from workforce.people.org_specs import SPECS, OrgSpec
 from workforce.people.validation import COLUMNS, REQUIRED_COLUMNS
 from workforce.web.guards import roles
@@ -41,8 +42,6 @@ from workforce.web.responses import problem
 
 READERS = [roles("hr", "supervisor", "safety", "compliance", "viewer")]
 WRITERS = [roles("hr")]
-#: Roles that see phone numbers (the export's roles).
-CONTACT_ROLES = frozenset({"hr", "supervisor", "compliance", "admin"})
 MAX_PER_PAGE = 200
 
 
@@ -202,7 +201,7 @@ def _stale(entity: str, row_id: int, history: list[dict[str, Any]]) -> ClientExc
 
 def _employee_out(row: dict[str, Any], user: Any) -> EmployeeOut:
     values = {k: row.get(k) for k in EmployeeOut.__struct_fields__}
-    if not user.has(*CONTACT_ROLES):
+    if not can_see_contact(user):
         values["phone"] = None
     return EmployeeOut(**values)
 

@@ -3,7 +3,7 @@ records, apply it in one transaction (all rows or none), with an audit entry per
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from workforce.audit import trail
@@ -12,7 +12,7 @@ from workforce.db import StaleVersion, transaction, update_versioned, utcnow
 from workforce.people import importing, service
 from workforce.people.importing import ImportFileError, Preview, PreviewRow
 from workforce.people.tables import Employee, EmployeeImport
-from workforce.people.validation import COLUMNS, search_text
+from workforce.people.validation import values_for_write
 
 #: Employee numbers per IN (...) query when loading the current records.
 NUMBERS_PER_QUERY = 500
@@ -36,6 +36,10 @@ class ImportRefused(Exception):
         self.already_applied = already_applied
 
 
+#: How long an applied import's file is kept before its bytes are dropped.
+KEEP_APPLIED_FILES = timedelta(days=30)
+
+
 async def store_upload(user_id: int, filename: str, content: bytes) -> int:
     """Check the file can be read (type, encoding, header, rows) and keep it; raises ImportFileError."""
     parsed = importing.read_file(filename, content)
@@ -50,6 +54,12 @@ async def store_upload(user_id: int, filename: str, content: bytes) -> int:
             )
         ).returning(EmployeeImport.id)
         import_id = rows[0]["id"]
+        # Uploaded files hold personal data: drop the bytes of imports applied long ago (the
+        # audit trail keeps what each row changed). Done here, where uploads happen anyway.
+        await EmployeeImport.update({EmployeeImport.content: b""}).where(
+            EmployeeImport.applied_at.is_not_null()
+            & (EmployeeImport.applied_at < utcnow() - KEEP_APPLIED_FILES)
+        )
         await trail.record(
             "employee_import.upload",
             "employee_import",
@@ -150,9 +160,7 @@ def _write_values(row: PreviewRow, created: dict[int, int]) -> dict[str, Any]:
     clean = dict(row.clean or {})
     if clean.get("supervisor") is not None and clean["supervisor"] < 0:
         clean["supervisor"] = created[clean["supervisor"]]  # a supervisor created on an earlier row
-    values = {k: clean[k] for k in COLUMNS}
-    values["search_text"] = search_text(clean)
-    return values
+    return values_for_write(clean)
 
 
 async def write_row(row: PreviewRow, import_id: int, created: dict[int, int]) -> None:

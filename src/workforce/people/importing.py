@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from workforce.people.validation import COLUMNS, REQUIRED_COLUMNS, Refs, validate_employee
+from workforce.people.validation import COLUMNS, REQUIRED_COLUMNS, Refs, raw_from_row, validate_employee
 
 #: More rows than this in one file is refused (a plant's whole payroll fits; a runaway export does not).
 MAX_ROWS = 10_000
@@ -290,7 +290,7 @@ def _as_text(value: Any) -> str:
 
 def current_raw(row: dict[str, Any]) -> dict[str, str]:
     """A current employee (selected with service.RAW_COLUMNS) as the strings a file holds."""
-    return {k: _as_text(row.get(k)) for k in COLUMNS}
+    return raw_from_row(row)
 
 
 def _duplicates(parsed: ParsedFile) -> dict[int, str]:

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.people import service
+from workforce.people.access import can_see_contact
 from workforce.people.tables import EMPLOYMENT_TYPES, STATUSES
 from workforce.people.validation import COLUMNS
 from workforce.web.concurrency import stale_message
@@ -32,7 +33,13 @@ async def _list_context(request: Request) -> dict:
     filters = dataclasses.replace(filters, allowed_sites=await service.allowed_sites(request.scope["user"]))
     query, count = service.list_queries(filters)
     pg = await paginate(query, count, *parse_page(params))
-    return {"page": pg, "filters": filters, "choices": await service.filter_choices(), "statuses": STATUSES}
+    return {
+        "page": pg,
+        "filters": filters,
+        "choices": await service.filter_choices(),
+        "statuses": STATUSES,
+        "can_export": can_see_contact(request.scope["user"]),
+    }
 
 
 @get("/people", guards=READERS, name="employee_list")
@@ -71,6 +78,7 @@ async def employee_detail(request: Request, employee_id: int) -> Template:
             "statuses": STATUSES,
             "employment_types": EMPLOYMENT_TYPES,
             "can_edit": user.has("hr", "admin"),
+            "can_see_contact": can_see_contact(user),
             "status_actions": STATUS_ACTIONS,
             "errors": FormErrors(),
         },
@@ -185,6 +193,7 @@ async def employee_status(request: Request, employee_id: int) -> Template | Redi
             "statuses": STATUSES,
             "employment_types": EMPLOYMENT_TYPES,
             "can_edit": True,
+            "can_see_contact": can_see_contact(request.scope["user"]),
             "status_actions": STATUS_ACTIONS,
             "errors": errors,
             "status_values": {

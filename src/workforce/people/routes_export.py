@@ -16,9 +16,10 @@ from litestar import Request, Response, get
 from litestar.response import Stream
 
 from workforce.people import exporting, service
+from workforce.people.access import CONTACT_ROLES
 from workforce.web.guards import roles
 
-EXPORTERS = [roles("hr", "supervisor", "compliance")]
+EXPORTERS = [roles(*(CONTACT_ROLES - {"admin"}))]
 
 
 async def _rows(request: Request) -> list[dict[str, Any]]:
@@ -36,9 +37,7 @@ def _disposition(extension: str) -> dict[str, str]:
 @get("/people/export.csv", guards=EXPORTERS)
 async def export_csv(request: Request) -> Stream:
     rows = await _rows(request)
-    return Stream(
-        exporting.csv_chunks(rows), media_type="text/csv", headers=_disposition("csv")
-    )
+    return Stream(exporting.csv_chunks(rows), media_type="text/csv", headers=_disposition("csv"))
 
 
 @get("/people/export.xlsx", guards=EXPORTERS)

@@ -9,7 +9,7 @@ from typing import Any
 from workforce.audit import trail
 from workforce.db import transaction, update_versioned, utcnow
 from workforce.people.tables import BargainingUnit, Crew, Department, Employee, Site, Station
-from workforce.people.validation import COLUMNS, Refs, search_text, validate_employee
+from workforce.people.validation import Refs, raw_from_row, validate_employee, values_for_write
 
 
 class EmployeeInvalid(ValueError):
@@ -70,21 +70,11 @@ RAW_COLUMNS = (
 
 def as_raw(row: dict[str, Any]) -> dict[str, str]:
     """Row → the string dict `validate_employee` takes (dates ISO, None → '')."""
-    out = {}
-    for key in COLUMNS:
-        value = row.get(key)
-        out[key] = value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))
-    return out
+    return raw_from_row(row)
 
 
 async def get_raw(employee_id: int) -> dict[str, Any] | None:
     return await Employee.select(*RAW_COLUMNS).where(Employee.id == employee_id).first()
-
-
-def _values(clean: dict[str, Any]) -> dict[str, Any]:
-    values = {k: clean[k] for k in COLUMNS if k in clean}
-    values["search_text"] = search_text(clean)
-    return values
 
 
 async def create_employee(raw: dict[str, Any], *, today: date | None = None, refs: Refs | None = None) -> int:
@@ -99,7 +89,7 @@ async def create_employee(raw: dict[str, Any], *, today: date | None = None, ref
             raise EmployeeInvalid(
                 {"employee_number": f"employee number {clean['employee_number']} already exists"}
             )
-        row = await Employee.insert(Employee(**_values(clean))).returning(Employee.id)
+        row = await Employee.insert(Employee(**values_for_write(clean))).returning(Employee.id)
         employee_id = row[0]["id"]
         await trail.record(
             "employee.create",
@@ -133,7 +123,7 @@ async def update_employee(
         before = await get_raw(employee_id)
         if before is None:
             raise EmployeeInvalid({"id": "no such employee"})
-        values = _values(clean)
+        values = values_for_write(clean)
         values["updated_at"] = utcnow()
         if reason:
             values["status_reason"] = reason[:255]

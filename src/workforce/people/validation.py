@@ -168,3 +168,18 @@ def search_text(clean: dict[str, Any]) -> str:
         clean.get("employee_number"),
     ]
     return " ".join(p for p in parts if p).lower()
+
+
+def raw_from_row(row: dict[str, Any]) -> dict[str, str]:
+    """A stored employee (references by code) as the strings a form or a file holds."""
+    return {
+        k: "" if row.get(k) is None else (row[k].isoformat() if isinstance(row[k], date) else str(row[k]))
+        for k in COLUMNS
+    }
+
+
+def values_for_write(clean: dict[str, Any]) -> dict[str, Any]:
+    """Clean values → the Employee columns to write, search text included."""
+    values = {k: clean[k] for k in COLUMNS if k in clean}
+    values["search_text"] = search_text(clean)
+    return values

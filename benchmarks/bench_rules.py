@@ -63,6 +63,45 @@ def bench() -> list[dict]:
                 "target": "< 1 s",
             }
         )
+    return rows + bench_http()
+
+
+def bench_http(n: int = 30) -> list[dict]:
+    """Overtime screens on the 2,000-employee demo (six weeks of timesheets for ~600 people)."""
+    import re
+
+    from harness import demo_database, server, signed_in_client, timings
+
+    rows = []
+    with (
+        demo_database(employees=2000, years=5) as env,
+        server("workforce.app:create_app", env, factory=True) as url,
+    ):
+        client = signed_in_client(url, "admin", "admin-demo-pass")
+        board = client.get("/overtime?status=open&when=all").text
+        opportunity = re.search(r'href="(/overtime/\d+)"', board).group(1)
+        for name, path, target in (
+            ("overtime board", "/overtime", "p95 < 100 ms"),
+            ("call list (ranked, with exclusions)", opportunity, "p95 < 300 ms"),
+            ("overtime report, two weeks, by department", "/overtime/report", "p95 < 1000 ms"),
+            ("payroll CSV, two weeks", "/overtime/payroll.csv?start={}&end={}", "p95 < 1000 ms"),
+        ):
+            if "{}" in path:
+                start, end = re.search(
+                    r'name="start" value="([^"]+)".*?name="end" value="([^"]+)"',
+                    client.get("/overtime/report").text,
+                    re.S,
+                ).groups()
+                path = path.format(start, end)
+            t = timings(client, path, n, warmup=3)
+            rows.append(
+                {
+                    "name": f"rules: {name} p50 / p95",
+                    "value": f"{t['p50']:.1f} / {t['p95']:.1f}",
+                    "unit": "ms",
+                    "target": target,
+                }
+            )
     return rows
 
 

@@ -5,4 +5,5 @@ INSTALLED = [
     "accounts",
     "audit",
     "people",
+    "rules",
 ]

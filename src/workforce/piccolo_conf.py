@@ -42,6 +42,7 @@ APP_REGISTRY = AppRegistry(
         "workforce.accounts.piccolo_app",
         "workforce.audit.piccolo_app",
         "workforce.people.piccolo_app",
+        "workforce.rules.piccolo_app",
         "workforce.actions.piccolo_app",
         "workforce.incidents.piccolo_app",
     ]

@@ -1,0 +1,53 @@
+"""A supervisor at tablet size opens an overtime opportunity, sees the ranked call list with the reasons
+people are excluded, records a refusal and an acceptance, and sees the charged hours change."""
+
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.rules.test_web_overtime import small_plant
+
+
+def test_supervisor_records_offers_from_the_call_list(page):
+    today = date.today()
+    plant = small_plant(opp_day=today + timedelta(days=(5 - today.weekday()) % 7 or 7))
+    ivy, eli, hal, fay = (plant.people[n] for n in ("Ivy", "Eli", "Hal", "Fay"))
+    make_user("sam", ["supervisor"], full_name="Sam Okafor")
+    sign_in(page, "sam", TEST_PASSWORD)
+
+    page.click("[data-uitest=nav-overtime]")
+    expect(page.locator("h1")).to_have_text("Overtime board")
+    page.click(f"[data-uitest=opportunity-{plant.opportunity}]")
+
+    # Ranked: lowest charged first, ties to the most senior (overtime-and-union-rules.md §6).
+    names = page.locator("[data-uitest=call-list] .call-name")
+    expect(names).to_have_text(["Ivy Test", "Eli Test", "Ben Test", "Cho Test", "Ana Test", "Dev Test"])
+    expect(page.locator(f"[data-uitest=excluded-{fay}]")).to_contain_text("on leave")
+    expect(page.locator(f"[data-uitest=excluded-{hal}]")).to_contain_text(
+        "would break the minimum rest rule: only 4 h since shift ending"
+    )
+    expect(page.locator(f"[data-uitest=call-{ivy}]")).to_contain_text("call next")
+    page.screenshot(path=str(ARTIFACTS / "overtime-call-list-tablet.png"), full_page=False)
+
+    # Ivy refuses: the refusal is charged as if worked.
+    expect(page.locator(f"[data-uitest=charged-{ivy}]")).to_have_text("0 h")
+    page.click(f"[data-uitest=refused-{ivy}]")
+    expect(page.locator("[data-uitest=call-message]")).to_have_text("Ivy Test: refused; 8 h charged.")
+    expect(page.locator(f"[data-uitest=charged-{ivy}]")).to_have_text("8 h")
+    expect(page.locator(f"[data-uitest=outcome-{ivy}]")).to_have_text("Refused")
+
+    # Eli is next and accepts.
+    expect(page.locator(f"[data-uitest=call-{eli}]")).to_contain_text("call next")
+    expect(page.locator(f"[data-uitest=charged-{eli}]")).to_have_text("20 h")
+    page.click(f"[data-uitest=accepted-{eli}]")
+    expect(page.locator(f"[data-uitest=charged-{eli}]")).to_have_text("28 h")
+    expect(page.locator("[data-uitest=fill-count]")).to_have_text("1 of 2 filled")
+    expect(page.locator(f"[data-uitest=call-{plant.people['Ben']}]")).to_contain_text("call next")
+
+    # The order the calls were made in stays put; a reload shows the same.
+    page.reload()
+    expect(names).to_have_text(["Ivy Test", "Eli Test", "Ben Test", "Cho Test", "Ana Test", "Dev Test"])
+    expect(page.locator(f"[data-uitest=charged-{eli}]")).to_have_text("28 h")
+    page.screenshot(path=str(ARTIFACTS / "overtime-recorded-tablet.png"), full_page=True)

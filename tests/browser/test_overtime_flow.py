@@ -17,7 +17,8 @@ def test_supervisor_records_offers_from_the_call_list(page):
     make_user("sam", ["supervisor"], full_name="Sam Okafor")
     sign_in(page, "sam", TEST_PASSWORD)
 
-    page.click("[data-uitest=nav-overtime]")
+    page.click("[data-uitest=nav-group-time]")
+    page.click("[data-uitest=nav-overtime-board]")
     expect(page.locator("h1")).to_have_text("Overtime board")
     page.click(f"[data-uitest=opportunity-{plant.opportunity}]")
 

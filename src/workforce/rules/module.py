@@ -39,8 +39,18 @@ MODULE = Module(
     name="rules",
     routes=routes_rulesets.ROUTES + routes_overtime.ROUTES + routes_reports.ROUTES,
     nav=[
-        NavItem("Overtime", "/overtime", _OT_READ, order=30),
-        NavItem("Rule sets", "/rules", _READ, order=31),
+        NavItem("Overtime board", "/overtime", _OT_READ, order=30, group="Time"),
+        NavItem("Overtime report", "/overtime/report", _OT_READ, order=31, group="Time"),
+        NavItem("Fairness", "/overtime/fairness", _OT_READ, order=32, group="Time"),
+        NavItem("Rule sets", "/rules", _READ, order=33, group="Time"),
+        NavItem(
+            "Test a timesheet",
+            "/rules/test",
+            frozenset({"hr", "supervisor", "compliance"}),
+            order=34,
+            group="Time",
+        ),
+        NavItem("Holidays", "/rules/holidays", _READ, order=35, group="Time"),
     ],
     demo=demo,
     tabs={

@@ -36,6 +36,8 @@ else:
     os.environ["DATABASE_URL"] = f"sqlite:///{_tmp / 'test.sqlite3'}"
 
 os.environ.setdefault("WORKFORCE_SECRET_KEY", "test-secret-key-not-for-production")
+# No connection pool: tests query the database from several event loops (the app's and their own).
+os.environ["WORKFORCE_DB_POOL_SIZE"] = "0"
 os.environ.setdefault("PICCOLO_CONF", "workforce.piccolo_conf")
 
 TEST_PASSWORD = "correct-horse-battery"

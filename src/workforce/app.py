@@ -38,6 +38,28 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+async def _open_pool() -> None:
+    """A PostgreSQL pool per process: without one every query would open a new connection."""
+    from piccolo.engine.postgres import PostgresEngine
+
+    from workforce.db import engine
+
+    size = get_settings().db_pool_size
+    eng = engine()
+    if isinstance(eng, PostgresEngine) and size > 0:
+        await eng.start_connection_pool(min_size=1, max_size=size)
+
+
+async def _close_pool() -> None:
+    from piccolo.engine.postgres import PostgresEngine
+
+    from workforce.db import engine
+
+    eng = engine()
+    if isinstance(eng, PostgresEngine) and eng.pool is not None:
+        await eng.close_connection_pool()
+
+
 def create_app(extra_routes: list | None = None) -> Litestar:
     """Build the app; `extra_routes` lets tests mount a handler (e.g. one that fails)."""
     settings = get_settings()
@@ -74,6 +96,8 @@ def create_app(extra_routes: list | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
+        on_startup=[_open_pool],
+        on_shutdown=[_close_pool],
         logging_config=LoggingConfig(
             log_exceptions="debug" if settings.debug else "never",
             loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"]}},

@@ -41,6 +41,8 @@ class Settings:
     throttle_window_minutes: int = 15
     max_body_bytes: int = 20 * 1024 * 1024
     debug: bool = False
+    #: PostgreSQL connection pool size per process (0: a connection per query, as tests use).
+    db_pool_size: int = 10
     templates_dirs: tuple[Path, ...] = field(default_factory=tuple)
 
     @property
@@ -65,4 +67,5 @@ def get_settings() -> Settings:
         throttle_window_minutes=_int("WORKFORCE_LOGIN_WINDOW_MINUTES", 15),
         max_body_bytes=_int("WORKFORCE_MAX_BODY_BYTES", 20 * 1024 * 1024),
         debug=_bool("WORKFORCE_DEBUG", False),
+        db_pool_size=_int("WORKFORCE_DB_POOL_SIZE", 10),
     )

@@ -6,4 +6,5 @@ INSTALLED = [
     "audit",
     "people",
     "rules",
+    "actions", "incidents",
 ]

@@ -1,4 +1,5 @@
 """The shared CAPA module: action list and pages, dashboard reminders."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,8 +16,12 @@ async def overdue_card(user: Any) -> dict[str, Any] | None:
     if not user.roles & routes.MANAGERS:
         return None
     count = await service.overdue_count(date.today(), await routes.user_site_ids(user))
-    return {"title": "Overdue corrective actions", "value": count, "href": "/actions?overdue=1",
-            "tone": "danger" if count else "ok"}
+    return {
+        "title": "Overdue corrective actions",
+        "value": count,
+        "href": "/actions?overdue=1",
+        "tone": "danger" if count else "ok",
+    }
 
 
 async def my_actions_card(user: Any) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """CAPA screens: the action list (overdue, mine, by status), one action with its status and effectiveness
 check. Actions are created from their source record's page (e.g. POST /incidents/{id}/actions), which
 decides who may raise them; here only their own life cycle is handled."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -56,18 +57,30 @@ async def action_list(request: Request) -> Template:
     status = params.get("status", "active")
     overdue = params.get("overdue") == "1"
     mine = params.get("mine") == "1"
-    query, count = service.list_queries(status="" if overdue else status,
-                                        overdue_on=date.today() if overdue else None,
-                                        site_ids=await user_site_ids(user),
-                                        owner_user_id=user.id if mine else None)
+    query, count = service.list_queries(
+        status="" if overdue else status,
+        overdue_on=date.today() if overdue else None,
+        site_ids=await user_site_ids(user),
+        owner_user_id=user.id if mine else None,
+    )
     pg = await paginate(query, count, *parse_page(params))
     today = date.today()
     for row in pg.items:
         service.decorate(row, today)
-    return page(request, "actions/list.html",
-                {"page": pg, "status": status, "overdue": overdue, "mine": mine,
-                 "sources": await service.source_labels(pg.items), "statuses": service.STATUS_LABELS,
-                 "priorities": service.PRIORITIES}, fragment="actions/_table.html")
+    return page(
+        request,
+        "actions/list.html",
+        {
+            "page": pg,
+            "status": status,
+            "overdue": overdue,
+            "mine": mine,
+            "sources": await service.source_labels(pg.items),
+            "statuses": service.STATUS_LABELS,
+            "priorities": service.PRIORITIES,
+        },
+        fragment="actions/_table.html",
+    )
 
 
 async def _action_or_404(request: Request, action_id: int) -> dict[str, Any]:
@@ -78,25 +91,46 @@ async def _action_or_404(request: Request, action_id: int) -> dict[str, Any]:
     return row
 
 
-async def _detail(request: Request, row: dict[str, Any], errors: FormErrors | None = None,
-                  values: dict[str, Any] | None = None, status_code: int = 200) -> Template:
+async def _detail(
+    request: Request,
+    row: dict[str, Any],
+    errors: FormErrors | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
     user = request.scope["user"]
-    return page(request, "actions/detail.html",
-                {"record": row, "values": values or row, "errors": errors or FormErrors(),
-                 "source": (await service.source_labels([row]))[(row["source_type"], row["source_id"])],
-                 "statuses": service.STATUS_LABELS, "priorities": service.PRIORITIES, "kinds": service.KINDS,
-                 "levels": service.CONTROL_LEVELS, "owners": await owner_choices() if can_manage(user) else [],
-                 "can_manage": can_manage(user), "can_progress": can_progress(user, row),
-                 "next_statuses": _next_statuses(row["status"]), "today": date.today(),
-                 "history": await trail.history("action", row["id"])}, status_code=status_code)
+    return page(
+        request,
+        "actions/detail.html",
+        {
+            "record": row,
+            "values": values or row,
+            "errors": errors or FormErrors(),
+            "source": (await service.source_labels([row]))[(row["source_type"], row["source_id"])],
+            "statuses": service.STATUS_LABELS,
+            "priorities": service.PRIORITIES,
+            "kinds": service.KINDS,
+            "levels": service.CONTROL_LEVELS,
+            "owners": await owner_choices() if can_manage(user) else [],
+            "can_manage": can_manage(user),
+            "can_progress": can_progress(user, row),
+            "next_statuses": _next_statuses(row["status"]),
+            "today": date.today(),
+            "history": await trail.history("action", row["id"]),
+        },
+        status_code=status_code,
+    )
 
 
 def _next_statuses(current: str) -> list[tuple[str, str]]:
     from workforce.incidents.rootcause import CAPA_TRANSITIONS
 
     # verified_effective is reached only through the effectiveness check form.
-    return [(s, service.STATUS_LABELS[s]) for s in service.CAPA_STATUSES
-            if s in CAPA_TRANSITIONS[current] and s != "verified_effective"]
+    return [
+        (s, service.STATUS_LABELS[s])
+        for s in service.CAPA_STATUSES
+        if s in CAPA_TRANSITIONS[current] and s != "verified_effective"
+    ]
 
 
 @get("/actions/{action_id:int}", guards=READERS, name="actions.detail")
@@ -105,8 +139,10 @@ async def action_detail(request: Request, action_id: int) -> Template:
 
 
 def _stale_message(last: dict[str, Any]) -> str:
-    return (f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} since you opened it. "
-            "The page now shows the saved action; make your change again.")
+    return (
+        f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} since you "
+        "opened it. The page now shows the saved action; make your change again."
+    )
 
 
 @post("/actions/{action_id:int}", guards=READERS)
@@ -119,8 +155,19 @@ async def action_update(request: Request, action_id: int) -> Template | Redirect
     version = parse_int(str(data.get("version", "")), "version", errors, required=True) or 0
     owners = dict(await owner_choices())
     owner_id = parse_int(str(data.get("owner_user_id", "")), "owner_user_id", errors)
-    values = {k: data.get(k, "") for k in ("title", "description", "priority", "kind", "control_level", "due_date",
-                                           "effectiveness_due", "effectiveness_criterion")}
+    values = {
+        k: data.get(k, "")
+        for k in (
+            "title",
+            "description",
+            "priority",
+            "kind",
+            "control_level",
+            "due_date",
+            "effectiveness_due",
+            "effectiveness_criterion",
+        )
+    }
     values.update(owner_user_id=owner_id, owner_name=owners.get(owner_id or 0, ""))
     if not errors:
         try:
@@ -130,7 +177,9 @@ async def action_update(request: Request, action_id: int) -> Template | Redirect
             for k, m in exc.errors.items():
                 errors.add(k, m)
         except StaleVersion:
-            errors.general.append(_stale_message((await trail.history("action", action_id, limit=1) or [{}])[0]))
+            errors.general.append(
+                _stale_message((await trail.history("action", action_id, limit=1) or [{}])[0])
+            )
             return await _detail(request, await _action_or_404(request, action_id), errors, status_code=409)
     return await _detail(request, row, errors, {**row, **values}, status_code=400)
 
@@ -148,11 +197,15 @@ async def action_status(request: Request, action_id: int) -> Template | Redirect
     if not errors:
         try:
             await service.change_status(action_id, version, target, str(data.get("reason", "")))
-            return redirect(f"/actions/{action_id}", f"Action is now {service.STATUS_LABELS[target].lower()}.")
+            return redirect(
+                f"/actions/{action_id}", f"Action is now {service.STATUS_LABELS[target].lower()}."
+            )
         except ActionStateError as exc:
             errors.add("status", str(exc)[0].upper() + str(exc)[1:] + ".")
         except StaleVersion:
-            errors.general.append(_stale_message((await trail.history("action", action_id, limit=1) or [{}])[0]))
+            errors.general.append(
+                _stale_message((await trail.history("action", action_id, limit=1) or [{}])[0])
+            )
             return await _detail(request, await _action_or_404(request, action_id), errors, status_code=409)
     return await _detail(request, row, errors, status_code=400)
 
@@ -169,21 +222,34 @@ async def action_check(request: Request, action_id: int) -> Template | Redirect:
     effective = str(data.get("effective", ""))
     if effective not in ("yes", "no"):
         errors.add("effective", "Say whether the action worked.")
-    for name, message in (("criterion", "State the criterion checked against."),
-                          ("result", "Describe what the check found.")):
+    for name, message in (
+        ("criterion", "State the criterion checked against."),
+        ("result", "Describe what the check found."),
+    ):
         if not str(data.get(name, "")).strip():
             errors.add(name, message)
     if not errors and checked_on:
         try:
-            status = await service.record_effectiveness(action_id, version, checked_on, str(data["criterion"]),
-                                                        str(data["result"]), effective == "yes")
-            message = ("Verified effective." if status == "verified_effective"
-                       else "Not effective: the action is reopened (in progress).")
+            status = await service.record_effectiveness(
+                action_id,
+                version,
+                checked_on,
+                str(data["criterion"]),
+                str(data["result"]),
+                effective == "yes",
+            )
+            message = (
+                "Verified effective."
+                if status == "verified_effective"
+                else "Not effective: the action is reopened (in progress)."
+            )
             return redirect(f"/actions/{action_id}", message)
         except ActionStateError as exc:
             errors.add("effective", str(exc)[0].upper() + str(exc)[1:] + ".")
         except StaleVersion:
-            errors.general.append(_stale_message((await trail.history("action", action_id, limit=1) or [{}])[0]))
+            errors.general.append(
+                _stale_message((await trail.history("action", action_id, limit=1) or [{}])[0])
+            )
             return await _detail(request, await _action_or_404(request, action_id), errors, status_code=409)
     return await _detail(request, row, errors, {**row, "check": data}, status_code=400)
 
@@ -191,11 +257,19 @@ async def action_check(request: Request, action_id: int) -> Template | Redirect:
 ROUTES = [action_list, action_detail, action_update, action_status, action_check]
 
 
-async def new_action_form(post_url: str, values: dict[str, Any] | None = None,
-                          errors: FormErrors | None = None) -> dict[str, Any]:
+async def new_action_form(
+    post_url: str, values: dict[str, Any] | None = None, errors: FormErrors | None = None
+) -> dict[str, Any]:
     """Context for `actions/_new_form.html` on a source record's page (the source owns the POST)."""
     from workforce.web.idempotency import new_key
 
-    return {"post_url": post_url, "values": values or {"priority": "medium", "kind": "corrective"},
-            "errors": errors or FormErrors(), "owners": await owner_choices(), "idem_key": new_key(),
-            "priorities": service.PRIORITIES, "kinds": service.KINDS, "levels": service.CONTROL_LEVELS}
+    return {
+        "post_url": post_url,
+        "values": values or {"priority": "medium", "kind": "corrective"},
+        "errors": errors or FormErrors(),
+        "owners": await owner_choices(),
+        "idem_key": new_key(),
+        "priorities": service.PRIORITIES,
+        "kinds": service.KINDS,
+        "levels": service.CONTROL_LEVELS,
+    }

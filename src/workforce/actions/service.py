@@ -7,6 +7,7 @@
 Status changes follow `incidents.rootcause.transition` (ISO 45001:2018 10.2): a failed effectiveness
 check reopens the action (10.2(f)); nothing is deleted, a cancelled action keeps its reason.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -26,17 +27,29 @@ from workforce.incidents.rootcause import (
 )
 from workforce.web import idempotency
 
-STATUS_LABELS: dict[str, str] = {"open": "Open", "in_progress": "In progress", "done": "Done",
-                                 "verified_effective": "Verified effective", "cancelled": "Cancelled"}
+STATUS_LABELS: dict[str, str] = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "verified_effective": "Verified effective",
+    "cancelled": "Cancelled",
+}
 assert tuple(STATUS_LABELS) == CAPA_STATUSES
 PRIORITIES: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
 # ISO 45001 10.2 vocabulary (see domain notes §16).
-KINDS: dict[str, str] = {"correction": "Correction (immediate fix)", "corrective": "Corrective action",
-                         "preventive": "Preventive action"}
+KINDS: dict[str, str] = {
+    "correction": "Correction (immediate fix)",
+    "corrective": "Corrective action",
+    "preventive": "Preventive action",
+}
 # ISO 45001 8.1.2 hierarchy of controls, most effective first.
-CONTROL_LEVELS: dict[str, str] = {"elimination": "Elimination", "substitution": "Substitution",
-                                  "engineering": "Engineering control", "administrative": "Administrative control",
-                                  "ppe": "Personal protective equipment"}
+CONTROL_LEVELS: dict[str, str] = {
+    "elimination": "Elimination",
+    "substitution": "Substitution",
+    "engineering": "Engineering control",
+    "administrative": "Administrative control",
+    "ppe": "Personal protective equipment",
+}
 ACTIVE = ("open", "in_progress")
 
 #: async (ids) -> {id: {"label": str, "href": str}}, registered per source type.
@@ -60,7 +73,8 @@ async def source_labels(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dic
         labels = await resolver(sorted(ids)) if resolver else {}
         for source_id in ids:
             found[(source_type, source_id)] = labels.get(
-                source_id, {"label": f"{source_type.replace('_', ' ').title()} {source_id}", "href": ""})
+                source_id, {"label": f"{source_type.replace('_', ' ').title()} {source_id}", "href": ""}
+            )
     return found
 
 
@@ -119,42 +133,102 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
         errors["owner_user_id"] = "Every action needs an owner."
     if errors:
         raise ActionInvalid(errors)
-    return {"title": title, "description": str(values.get("description") or "").strip(), "priority": priority,
-            "kind": kind, "control_level": level, "due_date": due, "effectiveness_due": check_due,
-            "effectiveness_criterion": str(values.get("effectiveness_criterion") or "").strip()[:255],
-            "owner_user_id": owner_id, "owner_name": owner_name[:160]}
+    return {
+        "title": title,
+        "description": str(values.get("description") or "").strip(),
+        "priority": priority,
+        "kind": kind,
+        "control_level": level,
+        "due_date": due,
+        "effectiveness_due": check_due,
+        "effectiveness_criterion": str(values.get("effectiveness_criterion") or "").strip()[:255],
+        "owner_user_id": owner_id,
+        "owner_name": owner_name[:160],
+    }
 
 
-SNAPSHOT = ("title", "description", "kind", "control_level", "owner_user_id", "owner_name", "priority", "due_date",
-            "status", "status_reason", "completed_on", "effectiveness_due", "effectiveness_criterion",
-            "effectiveness_checked_on", "effectiveness_result", "effective")
+SNAPSHOT = (
+    "title",
+    "description",
+    "kind",
+    "control_level",
+    "owner_user_id",
+    "owner_name",
+    "priority",
+    "due_date",
+    "status",
+    "status_reason",
+    "completed_on",
+    "effectiveness_due",
+    "effectiveness_criterion",
+    "effectiveness_checked_on",
+    "effectiveness_result",
+    "effective",
+)
 
 
 def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row.get(k) for k in SNAPSHOT}
 
 
-async def create_action(source_type: str, source_id: int, *, title: str, due_date: date | str,
-                        owner_user_id: int | None = None, owner_name: str = "", priority: str = "medium",
-                        kind: str = "corrective", control_level: str = "", description: str = "",
-                        site_id: int | None = None, effectiveness_due: date | str | None = None,
-                        effectiveness_criterion: str = "", created_by: int | None = None,
-                        idempotency_key: str | None = None) -> int:
+async def create_action(
+    source_type: str,
+    source_id: int,
+    *,
+    title: str,
+    due_date: date | str,
+    owner_user_id: int | None = None,
+    owner_name: str = "",
+    priority: str = "medium",
+    kind: str = "corrective",
+    control_level: str = "",
+    description: str = "",
+    site_id: int | None = None,
+    effectiveness_due: date | str | None = None,
+    effectiveness_criterion: str = "",
+    created_by: int | None = None,
+    idempotency_key: str | None = None,
+) -> int:
     """Create an open action linked to a source record; raises ActionInvalid. With an idempotency key a
     repeated submit returns the first action's id instead of creating another."""
-    clean = validate({"title": title, "due_date": due_date, "owner_user_id": owner_user_id,
-                      "owner_name": owner_name, "priority": priority, "kind": kind,
-                      "control_level": control_level, "description": description,
-                      "effectiveness_due": effectiveness_due, "effectiveness_criterion": effectiveness_criterion})
+    clean = validate(
+        {
+            "title": title,
+            "due_date": due_date,
+            "owner_user_id": owner_user_id,
+            "owner_name": owner_name,
+            "priority": priority,
+            "kind": kind,
+            "control_level": control_level,
+            "description": description,
+            "effectiveness_due": effectiveness_due,
+            "effectiveness_criterion": effectiveness_criterion,
+        }
+    )
     async with transaction():
-        row = (await Action.insert(Action(source_type=source_type, source_id=source_id, site_id=site_id,
-                                          created_by=created_by, **clean)).returning(Action.id))[0]
+        row = (
+            await Action.insert(
+                Action(
+                    source_type=source_type,
+                    source_id=source_id,
+                    site_id=site_id,
+                    created_by=created_by,
+                    **clean,
+                )
+            ).returning(Action.id)
+        )[0]
         action_id = row["id"]
-        if idempotency_key and not await idempotency.claim(idempotency_key, "action", str(action_id),
-                                                            created_by):
+        if idempotency_key and not await idempotency.claim(
+            idempotency_key, "action", str(action_id), created_by
+        ):
             raise _Duplicate()
-        await trail.record("action.create", "action", action_id, after={**clean, "status": "open"},
-                           summary=f"Action created for {source_type} {source_id}: {clean['title']}")
+        await trail.record(
+            "action.create",
+            "action",
+            action_id,
+            after={**clean, "status": "open"},
+            summary=f"Action created for {source_type} {source_id}: {clean['title']}",
+        )
     return action_id
 
 
@@ -162,7 +236,9 @@ class _Duplicate(Exception):
     """Raised inside the transaction to roll it back when the idempotency key was already used."""
 
 
-async def create_action_once(source_type: str, source_id: int, idempotency_key: str, **fields: Any) -> tuple[int, bool]:
+async def create_action_once(
+    source_type: str, source_id: int, idempotency_key: str, **fields: Any
+) -> tuple[int, bool]:
     """`create_action` for forms: (id, created). A double submit returns the first action's id."""
     if idempotency_key:
         found = await idempotency.existing(idempotency_key, "action")
@@ -177,29 +253,37 @@ async def create_action_once(source_type: str, source_id: int, idempotency_key: 
 
 def decorate(row: dict[str, Any], today: date) -> dict[str, Any]:
     row["overdue"] = is_overdue(row["status"], row["due_date"], today)
-    row["check_due"] = (row["status"] == "done" and row["effectiveness_due"] is not None
-                        and row["effectiveness_due"] <= today)
+    row["check_due"] = (
+        row["status"] == "done" and row["effectiveness_due"] is not None and row["effectiveness_due"] <= today
+    )
     return row
 
 
 async def actions_for(source_type: str, source_id: int, today: date | None = None) -> list[dict[str, Any]]:
     """Every action of one source record, oldest first, with `overdue` and `check_due` flags."""
-    rows = await Action.select().where((Action.source_type == source_type) & (Action.source_id == source_id)
-                                       ).order_by(Action.id)
+    rows = (
+        await Action.select()
+        .where((Action.source_type == source_type) & (Action.source_id == source_id))
+        .order_by(Action.id)
+    )
     today = today or date.today()
     return [decorate(r, today) for r in rows]
 
 
-async def actions_for_many(source_type: str, ids: list[int] | set[int],
-                           today: date | None = None) -> dict[int, list[dict[str, Any]]]:
+async def actions_for_many(
+    source_type: str, ids: list[int] | set[int], today: date | None = None
+) -> dict[int, list[dict[str, Any]]]:
     """Actions of many source records in one query, keyed by source id."""
     ids = sorted(set(ids))
     found: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if not ids:
         return found
     today = today or date.today()
-    rows = await Action.select().where((Action.source_type == source_type) & Action.source_id.is_in(ids)
-                                       ).order_by(Action.id)
+    rows = (
+        await Action.select()
+        .where((Action.source_type == source_type) & Action.source_id.is_in(ids))
+        .order_by(Action.id)
+    )
     for row in rows:
         found[row["source_id"]].append(decorate(row, today))
     return found
@@ -216,13 +300,20 @@ async def update_action(action_id: int, version: int, values: dict[str, Any]) ->
     async with transaction():
         before = await Action.select().where(Action.id == action_id).first()
         new_version = await update_versioned(Action, action_id, version, {**clean, "updated_at": utcnow()})
-        await trail.record("action.update", "action", action_id, before=_snapshot(before),
-                           after={**_snapshot(before), **clean}, summary=f"Action {action_id} edited")
+        await trail.record(
+            "action.update",
+            "action",
+            action_id,
+            before=_snapshot(before),
+            after={**_snapshot(before), **clean},
+            summary=f"Action {action_id} edited",
+        )
     return new_version
 
 
-async def change_status(action_id: int, version: int, target: str, reason: str = "",
-                        today: date | None = None) -> int:
+async def change_status(
+    action_id: int, version: int, target: str, reason: str = "", today: date | None = None
+) -> int:
     """Move an action along the CAPA status machine; cancelling needs a reason. Raises ActionStateError."""
     today = today or date.today()
     async with transaction():
@@ -232,19 +323,29 @@ async def change_status(action_id: int, version: int, target: str, reason: str =
         transition(before["status"], target)
         if target == "cancelled" and not reason.strip():
             raise ActionStateError("give a reason for cancelling; it stays in the record")
-        values: dict[str, Any] = {"status": target, "status_reason": reason.strip()[:255], "updated_at": utcnow()}
+        values: dict[str, Any] = {
+            "status": target,
+            "status_reason": reason.strip()[:255],
+            "updated_at": utcnow(),
+        }
         if target == "done":
             values["completed_on"] = today
         new_version = await update_versioned(Action, action_id, version, values)
-        await trail.record("action.status", "action", action_id, before=_snapshot(before),
-                           after={**_snapshot(before), **values},
-                           summary=f"Action {action_id}: {STATUS_LABELS[before['status']]} → "
-                                   f"{STATUS_LABELS[target]}" + (f" ({reason.strip()})" if reason.strip() else ""))
+        await trail.record(
+            "action.status",
+            "action",
+            action_id,
+            before=_snapshot(before),
+            after={**_snapshot(before), **values},
+            summary=f"Action {action_id}: {STATUS_LABELS[before['status']]} → "
+            f"{STATUS_LABELS[target]}" + (f" ({reason.strip()})" if reason.strip() else ""),
+        )
     return new_version
 
 
-async def record_effectiveness(action_id: int, version: int, checked_on: date, criterion: str, result: str,
-                               effective: bool) -> str:
+async def record_effectiveness(
+    action_id: int, version: int, checked_on: date, criterion: str, result: str, effective: bool
+) -> str:
     """Record the effectiveness check of a done action (ISO 45001 10.2(f)): verified if it worked, else
     reopened. Returns the new status; raises ActionStateError."""
     async with transaction():
@@ -253,19 +354,35 @@ async def record_effectiveness(action_id: int, version: int, checked_on: date, c
             raise ActionStateError(f"no action {action_id}")
         check = EffectivenessCheck(checked_on, criterion.strip(), result.strip(), effective)
         target = apply_effectiveness_check(before["status"], check)
-        values = {"status": target, "effectiveness_checked_on": checked_on,
-                  "effectiveness_criterion": check.criterion[:255], "effectiveness_result": check.result,
-                  "effective": effective, "updated_at": utcnow()}
+        values = {
+            "status": target,
+            "effectiveness_checked_on": checked_on,
+            "effectiveness_criterion": check.criterion[:255],
+            "effectiveness_result": check.result,
+            "effective": effective,
+            "updated_at": utcnow(),
+        }
         await update_versioned(Action, action_id, version, values)
-        await trail.record("action.effectiveness", "action", action_id, before=_snapshot(before),
-                           after={**_snapshot(before), **values},
-                           summary=f"Effectiveness check of action {action_id}: "
-                                   + ("effective" if effective else "not effective, reopened"))
+        await trail.record(
+            "action.effectiveness",
+            "action",
+            action_id,
+            before=_snapshot(before),
+            after={**_snapshot(before), **values},
+            summary=f"Effectiveness check of action {action_id}: "
+            + ("effective" if effective else "not effective, reopened"),
+        )
     return target
 
 
-def list_queries(*, status: str = "", overdue_on: date | None = None, site_ids: list[int] | None = None,
-                 owner_user_id: int | None = None, source_type: str = ""):
+def list_queries(
+    *,
+    status: str = "",
+    overdue_on: date | None = None,
+    site_ids: list[int] | None = None,
+    owner_user_id: int | None = None,
+    source_type: str = "",
+):
     """(rows query, count query) for the action list; `overdue_on` keeps open actions due before it."""
     conditions = []
     if status == "active":

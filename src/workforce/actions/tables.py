@@ -1,5 +1,6 @@
 """Corrective and preventive actions (CAPA, ISO 45001:2018 10.2): one table shared by every module
 that raises actions (incidents now; audit findings and permits later)."""
+
 from piccolo.columns import Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table

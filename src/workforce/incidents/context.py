@@ -18,6 +18,7 @@ their own `module.py` (import time) without any change to the incident code:
 A context provider answers None when it has nothing recorded for that person, place and time; the page
 then says so honestly instead of guessing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,12 +42,21 @@ class _Expected:
 
 #: The sections an investigation asks for, in page order, whether or not a module answers yet.
 EXPECTED: tuple[_Expected, ...] = (
-    _Expected("training", "Training and qualification",
-              "Was the person trained and qualified for this station at the time?"),
-    _Expected("hours", "Hours worked in the 7 days before",
-              "How long had the person worked in the week before (fatigue)?"),
-    _Expected("permits", "Permits active at the location",
-              "Was a permit to work (hot work, confined space, lockout…) active at the station?"),
+    _Expected(
+        "training",
+        "Training and qualification",
+        "Was the person trained and qualified for this station at the time?",
+    ),
+    _Expected(
+        "hours",
+        "Hours worked in the 7 days before",
+        "How long had the person worked in the week before (fatigue)?",
+    ),
+    _Expected(
+        "permits",
+        "Permits active at the location",
+        "Was a permit to work (hot work, confined space, lockout…) active at the station?",
+    ),
 )
 
 _PROVIDERS: dict[str, ContextProvider] = {}
@@ -70,18 +80,48 @@ def unregister_context_provider(name: str) -> None:
     _TITLES.pop(name, None)
 
 
-def _section(name: str, title: str, question: str, answer: dict[str, Any] | None, *, registered: bool,
-             failed: bool = False) -> dict[str, Any]:
+def _section(
+    name: str,
+    title: str,
+    question: str,
+    answer: dict[str, Any] | None,
+    *,
+    registered: bool,
+    failed: bool = False,
+) -> dict[str, Any]:
     if failed:
-        return {"name": name, "title": title, "question": question, "recorded": False, "tone": "warn",
-                "items": [], "text": "The module that records this did not answer; try again later.", "href": ""}
+        return {
+            "name": name,
+            "title": title,
+            "question": question,
+            "recorded": False,
+            "tone": "warn",
+            "items": [],
+            "text": "The module that records this did not answer; try again later.",
+            "href": "",
+        }
     if answer is None:
         text = NOT_RECORDED if not registered else "Nothing recorded for this person, place and time."
-        return {"name": name, "title": title, "question": question, "recorded": False, "tone": "muted",
-                "items": [], "text": text, "href": ""}
-    return {"name": name, "title": answer.get("title") or title, "question": question, "recorded": True,
-            "tone": answer.get("tone", "plain"), "items": [tuple(i) for i in answer.get("items", [])],
-            "text": answer.get("text", ""), "href": answer.get("href", "")}
+        return {
+            "name": name,
+            "title": title,
+            "question": question,
+            "recorded": False,
+            "tone": "muted",
+            "items": [],
+            "text": text,
+            "href": "",
+        }
+    return {
+        "name": name,
+        "title": answer.get("title") or title,
+        "question": question,
+        "recorded": True,
+        "tone": answer.get("tone", "plain"),
+        "items": [tuple(i) for i in answer.get("items", [])],
+        "text": answer.get("text", ""),
+        "href": answer.get("href", ""),
+    }
 
 
 async def context_for(employee_id: int | None, station_id: int | None, at: datetime) -> list[dict[str, Any]]:

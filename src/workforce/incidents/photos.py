@@ -3,6 +3,7 @@
 Re-encoding from pixels is what strips EXIF (GPS location, camera serial, time) and any other
 embedded data: nothing from the uploaded file's headers is copied into the stored one.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,7 +46,9 @@ def process_photo(raw: bytes) -> StoredPhoto:
     if not raw:
         raise PhotoError("The photo file is empty.")
     if len(raw) > MAX_UPLOAD:
-        raise PhotoError(f"The photo is larger than {MAX_UPLOAD // (1024 * 1024)} MB; take it at a lower size.")
+        raise PhotoError(
+            f"The photo is larger than {MAX_UPLOAD // (1024 * 1024)} MB; take it at a lower size."
+        )
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             kind = probe.format

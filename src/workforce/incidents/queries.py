@@ -1,5 +1,6 @@
 """Reads for the incident screens: the filtered list, one record with its people and photos, site look-ups
 and time zones, and who may see what. Every function runs a fixed number of queries."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,9 +20,18 @@ OSHA_FORMS = frozenset({"safety", "compliance", "admin"})
 #: Roles that may see rates (screen and API) and call the classify API.
 RATES = frozenset({"safety", "compliance", "hr", "admin"})
 
-LIST_COLUMNS = (Incident.id, Incident.kind, Incident.title, Incident.occurred_at, Incident.site_id,
-                Incident.station_id, Incident.status, Incident.reporter_name, Incident.voided_at,
-                Incident.location_detail)
+LIST_COLUMNS = (
+    Incident.id,
+    Incident.kind,
+    Incident.title,
+    Incident.occurred_at,
+    Incident.site_id,
+    Incident.station_id,
+    Incident.status,
+    Incident.reporter_name,
+    Incident.voided_at,
+    Incident.location_detail,
+)
 
 
 def can_see_injuries(user: Any) -> bool:
@@ -53,12 +63,13 @@ def zone(site: dict[str, Any] | None) -> ZoneInfo:
 
 
 def local(value: datetime | None, site: dict[str, Any] | None) -> datetime | None:
-    """A stored UTC time in the site's own time zone (the plant's wall clock)."""
+    """A stored UTC time as the site's wall-clock time. Naive on purpose: the shared `dt` filter turns
+    aware times into the server's zone, and a plant's records read in the plant's own time."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone(site))
+    return value.astimezone(zone(site)).replace(tzinfo=None)
 
 
 @dataclass
@@ -90,10 +101,15 @@ class IncidentFilters:
             except ValueError:
                 errors[name] = f"{raw!r} is not a date (use YYYY-MM-DD)."
                 dates[name] = None
-        return cls(kind=kind if kind in INCIDENT_TYPES else "", site_id=site_id,
-                   status=status if status in STATUSES or status in ("voided", "all") else "",
-                   since=dates["since"], until=dates["until"], q=(params.get("q") or "").strip()[:100],
-                   errors=errors)
+        return cls(
+            kind=kind if kind in INCIDENT_TYPES else "",
+            site_id=site_id,
+            status=status if status in STATUSES or status in ("voided", "all") else "",
+            since=dates["since"],
+            until=dates["until"],
+            q=(params.get("q") or "").strip()[:100],
+            errors=errors,
+        )
 
 
 def list_queries(filters: IncidentFilters, site_ids: list[int] | None, tz: ZoneInfo | None = None):
@@ -115,14 +131,19 @@ def list_queries(filters: IncidentFilters, site_ids: list[int] | None, tz: ZoneI
     if filters.since:
         conditions.append(Incident.occurred_at >= datetime.combine(filters.since, time.min, tz))
     if filters.until:
-        conditions.append(Incident.occurred_at < datetime.combine(filters.until + timedelta(days=1), time.min, tz))
+        conditions.append(
+            Incident.occurred_at < datetime.combine(filters.until + timedelta(days=1), time.min, tz)
+        )
     if filters.q:
         if filters.q.isdigit():
             conditions.append(Incident.id == int(filters.q))
         else:
             conditions.append(Incident.search_text.like(f"%{filters.q.lower()}%"))
-    query = Incident.select(*LIST_COLUMNS).order_by(Incident.occurred_at, ascending=False).order_by(
-        Incident.id, ascending=False)
+    query = (
+        Incident.select(*LIST_COLUMNS)
+        .order_by(Incident.occurred_at, ascending=False)
+        .order_by(Incident.id, ascending=False)
+    )
     count = Incident.count()
     for condition in conditions:
         query, count = query.where(condition), count.where(condition)
@@ -158,18 +179,27 @@ async def incident(incident_id: int) -> dict[str, Any] | None:
 
 async def people(incident_id: int) -> list[dict[str, Any]]:
     """People of an incident with their directory summary under `employee` (two queries)."""
-    rows = await IncidentPerson.select().where(IncidentPerson.incident == incident_id).order_by(IncidentPerson.id)
+    rows = (
+        await IncidentPerson.select()
+        .where(IncidentPerson.incident == incident_id)
+        .order_by(IncidentPerson.id)
+    )
     found = await directory.employees_by_ids({r["employee_id"] for r in rows})
     for row in rows:
-        row["employee"] = found.get(row["employee_id"]) or {"name": f"Employee {row['employee_id']}",
-                                                             "label": f"Employee {row['employee_id']}",
-                                                             "job_class": ""}
+        row["employee"] = found.get(row["employee_id"]) or {
+            "name": f"Employee {row['employee_id']}",
+            "label": f"Employee {row['employee_id']}",
+            "job_class": "",
+        }
     return rows
 
 
 async def photos(incident_id: int) -> list[dict[str, Any]]:
-    return await Photo.select(Photo.id, Photo.caption, Photo.width, Photo.height, Photo.size,
-                              Photo.created_at).where(Photo.incident == incident_id).order_by(Photo.id)
+    return (
+        await Photo.select(Photo.id, Photo.caption, Photo.width, Photo.height, Photo.size, Photo.created_at)
+        .where(Photo.incident == incident_id)
+        .order_by(Photo.id)
+    )
 
 
 def mask_people(rows: list[dict[str, Any]], allowed: bool) -> list[dict[str, Any]]:
@@ -182,7 +212,14 @@ def mask_people(rows: list[dict[str, Any]], allowed: bool) -> list[dict[str, Any
         if row["role"] != "injured":
             masked.append(row)
             continue
-        masked.append({"id": row["id"], "role": "injured", "restricted": True, "statement": "",
-                       "employee": {"name": "Restricted", "label": "Restricted", "job_class": ""},
-                       "case_number": row.get("case_number", "")})
+        masked.append(
+            {
+                "id": row["id"],
+                "role": "injured",
+                "restricted": True,
+                "statement": "",
+                "employee": {"name": "Restricted", "label": "Restricted", "job_class": ""},
+                "case_number": row.get("case_number", ""),
+            }
+        )
     return masked

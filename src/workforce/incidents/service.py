@@ -3,6 +3,7 @@
 Every write runs in one transaction with its audit entry (`trail.record`). Incidents are never deleted
 (1904.33 keeps the records five years): voiding keeps the row with who, when and why.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -100,6 +101,9 @@ async def validate_report(data: dict[str, Any], *, now: datetime | None = None) 
             errors["station_id"] = "Choose a station of that site (or leave it empty)."
     occurred_at = now
     raw_when = str(data.get("occurred_at") or "").strip()
+    if raw_when and raw_when == str(data.get("occurred_at_default") or ""):
+        # Without the script the form's "now" was the first site's clock: an unchanged default means now.
+        raw_when = ""
     if raw_when:
         try:
             occurred_at = parse_local(raw_when, site)
@@ -109,7 +113,9 @@ async def validate_report(data: dict[str, Any], *, now: datetime | None = None) 
             if occurred_at > now + CLOCK_SKEW:
                 errors["occurred_at"] = "That time is in the future."
             elif occurred_at < now - timedelta(days=366 * 6):
-                errors["occurred_at"] = "That is more than six years ago; records are kept five years (1904.33)."
+                errors["occurred_at"] = (
+                    "That is more than six years ago; records are kept five years (1904.33)."
+                )
     people = _people(data, errors)
     if people:
         known = await directory.employees_by_ids({p for p, _r in people})
@@ -119,10 +125,17 @@ async def validate_report(data: dict[str, Any], *, now: datetime | None = None) 
     if errors:
         raise IncidentInvalid(errors)
     assert site_id is not None
-    return Report(kind=kind, title=title, site_id=site_id, occurred_at=occurred_at, station_id=station_id,
-                  description=str(data.get("description") or "").strip(),
-                  immediate_action=str(data.get("immediate_action") or "").strip(),
-                  location_detail=str(data.get("location_detail") or "").strip()[:200], people=people)
+    return Report(
+        kind=kind,
+        title=title,
+        site_id=site_id,
+        occurred_at=occurred_at,
+        station_id=station_id,
+        description=str(data.get("description") or "").strip(),
+        immediate_action=str(data.get("immediate_action") or "").strip(),
+        location_detail=str(data.get("location_detail") or "").strip()[:200],
+        people=people,
+    )
 
 
 def _as_list(value: Any) -> list[str]:
@@ -147,14 +160,36 @@ def _people(data: dict[str, Any], errors: dict[str, str]) -> list[tuple[int, str
 
 
 def snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    keys = ("kind", "title", "description", "immediate_action", "occurred_at", "site_id", "station_id",
-            "location_detail", "status", "death_at", "hospitalized_at", "amputation", "loss_of_eye",
-            "reporting_exempt", "osha_reported_at", "osha_report_reference", "voided_at", "void_reason")
+    keys = (
+        "kind",
+        "title",
+        "description",
+        "immediate_action",
+        "occurred_at",
+        "site_id",
+        "station_id",
+        "location_detail",
+        "status",
+        "death_at",
+        "hospitalized_at",
+        "amputation",
+        "loss_of_eye",
+        "reporting_exempt",
+        "osha_reported_at",
+        "osha_report_reference",
+        "voided_at",
+        "void_reason",
+    )
     return {k: row.get(k) for k in keys}
 
 
-async def report_incident(report: Report, user: Any, *, photos: list[StoredPhoto] = (),  # type: ignore[assignment]
-                          idempotency_key: str = "") -> tuple[int, bool]:
+async def report_incident(
+    report: Report,
+    user: Any,
+    *,
+    photos: list[StoredPhoto] = (),  # type: ignore[assignment]
+    idempotency_key: str = "",
+) -> tuple[int, bool]:
     """Insert a report with its people and photos; (incident id, created). A repeat of the same
     idempotency key (double tap, or the offline queue resending) returns the first record instead."""
     if idempotency_key:
@@ -162,28 +197,54 @@ async def report_incident(report: Report, user: Any, *, photos: list[StoredPhoto
         if found:
             return int(found), False
     now = utcnow()
-    values = {"kind": report.kind, "title": report.title, "description": report.description,
-              "immediate_action": report.immediate_action, "occurred_at": report.occurred_at,
-              "reported_at": now, "site_id": report.site_id, "station_id": report.station_id,
-              "location_detail": report.location_detail, "reporter_user_id": user.id,
-              "reporter_name": user.display_name, "status": "reported",
-              "search_text": search_text(report.title, report.description), "created_at": now, "updated_at": now}
+    values = {
+        "kind": report.kind,
+        "title": report.title,
+        "description": report.description,
+        "immediate_action": report.immediate_action,
+        "occurred_at": report.occurred_at,
+        "reported_at": now,
+        "site_id": report.site_id,
+        "station_id": report.station_id,
+        "location_detail": report.location_detail,
+        "reporter_user_id": user.id,
+        "reporter_name": user.display_name,
+        "status": "reported",
+        "search_text": search_text(report.title, report.description),
+        "created_at": now,
+        "updated_at": now,
+    }
     try:
         async with transaction():
             incident_id = (await Incident.insert(Incident(**values)).returning(Incident.id))[0]["id"]
-            if idempotency_key and not await idempotency.claim(idempotency_key, IDEMPOTENCY_SCOPE,
-                                                                str(incident_id), user.id):
+            if idempotency_key and not await idempotency.claim(
+                idempotency_key, IDEMPOTENCY_SCOPE, str(incident_id), user.id
+            ):
                 raise _Duplicate()
             if report.people:
-                await IncidentPerson.insert(*[IncidentPerson(incident=incident_id, employee_id=e, role=r)
-                                              for e, r in report.people])
+                await IncidentPerson.insert(
+                    *[IncidentPerson(incident=incident_id, employee_id=e, role=r) for e, r in report.people]
+                )
             for photo in photos:
-                await Photo.insert(Photo(incident=incident_id, data=photo.data, thumbnail=photo.thumbnail,
-                                         width=photo.width, height=photo.height, size=len(photo.data),
-                                         content_type=photo.content_type, uploaded_by=user.id))
-            await trail.record("incident.report", "incident", incident_id,
-                               after={**snapshot(values), "people": len(report.people), "photos": len(photos)},
-                               summary=f"{INCIDENT_TYPES[report.kind]} reported: {report.title}")
+                await Photo.insert(
+                    Photo(
+                        incident=incident_id,
+                        data=photo.data,
+                        thumbnail=photo.thumbnail,
+                        width=photo.width,
+                        height=photo.height,
+                        size=len(photo.data),
+                        content_type=photo.content_type,
+                        uploaded_by=user.id,
+                    )
+                )
+            await trail.record(
+                "incident.report",
+                "incident",
+                incident_id,
+                after={**snapshot(values), "people": len(report.people), "photos": len(photos)},
+                summary=f"{INCIDENT_TYPES[report.kind]} reported: {report.title}",
+            )
     except _Duplicate:
         found = await idempotency.existing(idempotency_key, IDEMPOTENCY_SCOPE)
         return int(found or 0), False
@@ -192,16 +253,29 @@ async def report_incident(report: Report, user: Any, *, photos: list[StoredPhoto
 
 async def update_incident(incident_id: int, version: int, report: Report) -> int:
     """Edit the report's own fields (not people or photos); raises StaleVersion."""
-    values = {"kind": report.kind, "title": report.title, "description": report.description,
-              "immediate_action": report.immediate_action, "occurred_at": report.occurred_at,
-              "site_id": report.site_id, "station_id": report.station_id,
-              "location_detail": report.location_detail,
-              "search_text": search_text(report.title, report.description), "updated_at": utcnow()}
+    values = {
+        "kind": report.kind,
+        "title": report.title,
+        "description": report.description,
+        "immediate_action": report.immediate_action,
+        "occurred_at": report.occurred_at,
+        "site_id": report.site_id,
+        "station_id": report.station_id,
+        "location_detail": report.location_detail,
+        "search_text": search_text(report.title, report.description),
+        "updated_at": utcnow(),
+    }
     async with transaction():
         before = await queries.incident(incident_id)
         new_version = await update_versioned(Incident, incident_id, version, values)
-        await trail.record("incident.update", "incident", incident_id, before=snapshot(before or {}),
-                           after=snapshot({**(before or {}), **values}), summary="Incident edited")
+        await trail.record(
+            "incident.update",
+            "incident",
+            incident_id,
+            before=snapshot(before or {}),
+            after=snapshot({**(before or {}), **values}),
+            summary="Incident edited",
+        )
     return new_version
 
 
@@ -217,12 +291,18 @@ async def set_status(incident_id: int, version: int, status: str, note: str = ""
             raise IncidentInvalid({"status": "A voided incident cannot change status."})
         if before["status"] == "closed" and status != "closed" and not note.strip():
             raise IncidentInvalid({"note": "Say why the incident is reopened."})
-        new_version = await update_versioned(Incident, incident_id, version, {"status": status,
-                                                                               "updated_at": utcnow()})
-        await trail.record("incident.status", "incident", incident_id, before={"status": before["status"]},
-                           after={"status": status},
-                           summary=f"Status {STATUSES[before['status']]} → {STATUSES[status]}"
-                                   + (f": {note.strip()}" if note.strip() else ""))
+        new_version = await update_versioned(
+            Incident, incident_id, version, {"status": status, "updated_at": utcnow()}
+        )
+        await trail.record(
+            "incident.status",
+            "incident",
+            incident_id,
+            before={"status": before["status"]},
+            after={"status": status},
+            summary=f"Status {STATUSES[before['status']]} → {STATUSES[status]}"
+            + (f": {note.strip()}" if note.strip() else ""),
+        )
     return new_version
 
 
@@ -235,27 +315,50 @@ async def void_incident(incident_id: int, version: int, reason: str, user: Any) 
         before = await queries.incident(incident_id)
         if before is None or before["voided_at"] is not None:
             raise IncidentInvalid({"void_reason": "This incident is already voided."})
-        values = {"voided_at": utcnow(), "void_reason": reason[:255], "voided_by": user.id, "updated_at": utcnow()}
+        values = {
+            "voided_at": utcnow(),
+            "void_reason": reason[:255],
+            "voided_by": user.id,
+            "updated_at": utcnow(),
+        }
         new_version = await update_versioned(Incident, incident_id, version, values)
-        await trail.record("incident.void", "incident", incident_id, before={"voided_at": None},
-                           after={"voided_at": values["voided_at"], "void_reason": values["void_reason"]},
-                           summary=f"Incident voided: {reason}")
+        await trail.record(
+            "incident.void",
+            "incident",
+            incident_id,
+            before={"voided_at": None},
+            after={"voided_at": values["voided_at"], "void_reason": values["void_reason"]},
+            summary=f"Incident voided: {reason}",
+        )
     return new_version
 
 
-SEVERE_FIELDS = ("death_at", "hospitalized_at", "amputation", "loss_of_eye", "reporting_exempt", "osha_reported_at",
-                 "osha_report_reference")
+SEVERE_FIELDS = (
+    "death_at",
+    "hospitalized_at",
+    "amputation",
+    "loss_of_eye",
+    "reporting_exempt",
+    "osha_reported_at",
+    "osha_report_reference",
+)
 
 
 async def update_severe_events(incident_id: int, version: int, values: dict[str, Any]) -> int:
     """1904.39 facts: death, in-patient hospitalization, amputation, loss of an eye, exemption, report."""
     async with transaction():
         before = await queries.incident(incident_id)
-        new_version = await update_versioned(Incident, incident_id, version, {**values, "updated_at": utcnow()})
-        await trail.record("incident.reporting", "incident", incident_id,
-                           before={k: (before or {}).get(k) for k in SEVERE_FIELDS},
-                           after={k: values.get(k) for k in SEVERE_FIELDS},
-                           summary="OSHA reporting facts (1904.39) updated")
+        new_version = await update_versioned(
+            Incident, incident_id, version, {**values, "updated_at": utcnow()}
+        )
+        await trail.record(
+            "incident.reporting",
+            "incident",
+            incident_id,
+            before={k: (before or {}).get(k) for k in SEVERE_FIELDS},
+            after={k: values.get(k) for k in SEVERE_FIELDS},
+            summary="OSHA reporting facts (1904.39) updated",
+        )
     return new_version
 
 
@@ -265,24 +368,50 @@ async def add_person(incident_id: int, employee_id: int, role: str, statement: s
     if not await directory.employee(employee_id):
         raise IncidentInvalid({"employee_id": "Choose the person from the list."})
     async with transaction():
-        exists = await IncidentPerson.exists().where((IncidentPerson.incident == incident_id)
-                                                     & (IncidentPerson.employee_id == employee_id))
+        exists = await IncidentPerson.exists().where(
+            (IncidentPerson.incident == incident_id) & (IncidentPerson.employee_id == employee_id)
+        )
         if exists:
             raise IncidentInvalid({"employee_id": "That person is already on this incident."})
-        person_id = (await IncidentPerson.insert(IncidentPerson(incident=incident_id, employee_id=employee_id,
-                                                                role=role, statement=statement.strip()))
-                     .returning(IncidentPerson.id))[0]["id"]
+        person_id = (
+            await IncidentPerson.insert(
+                IncidentPerson(
+                    incident=incident_id, employee_id=employee_id, role=role, statement=statement.strip()
+                )
+            ).returning(IncidentPerson.id)
+        )[0]["id"]
         # Names are personal data: the trail keeps the employee id, not the name or any health detail.
-        await trail.record("incident.person_add", "incident", incident_id,
-                           after={"person_id": person_id, "employee_id": employee_id, "role": role},
-                           summary=f"{PERSON_ROLES[role]} added (employee {employee_id})")
+        await trail.record(
+            "incident.person_add",
+            "incident",
+            incident_id,
+            after={"person_id": person_id, "employee_id": employee_id, "role": role},
+            summary=f"{PERSON_ROLES[role]} added (employee {employee_id})",
+        )
     return person_id
 
 
 #: The 301 and log fields of an injured person; changes are audited without their values.
-DETAIL_FIELDS = ("statement", "injury_description", "body_part", "object_substance", "activity_before",
-                 "log_description", "time_began_work", "physician", "facility", "emergency_room",
-                 "hospitalized_overnight", "street", "city", "state", "zip_code", "birth_date", "sex", "role")
+DETAIL_FIELDS = (
+    "statement",
+    "injury_description",
+    "body_part",
+    "object_substance",
+    "activity_before",
+    "log_description",
+    "time_began_work",
+    "physician",
+    "facility",
+    "emergency_room",
+    "hospitalized_overnight",
+    "street",
+    "city",
+    "state",
+    "zip_code",
+    "birth_date",
+    "sex",
+    "role",
+)
 
 
 async def update_person(person_id: int, version: int, values: dict[str, Any]) -> int:
@@ -294,24 +423,46 @@ async def update_person(person_id: int, version: int, values: dict[str, Any]) ->
         new_version = await update_versioned(IncidentPerson, person_id, version, values)
         changed = sorted(k for k in values if before.get(k) != values[k])
         # Health details stay out of the trail's before/after: it records which fields changed.
-        await trail.record("incident.person_update", "incident", before["incident"],
-                           before={"person_id": person_id, "role": before["role"]},
-                           after={"person_id": person_id, "role": values.get("role", before["role"]),
-                                  "fields_changed": changed},
-                           summary=f"Person details updated (employee {before['employee_id']}): "
-                                   f"{', '.join(changed) or 'no change'}")
+        await trail.record(
+            "incident.person_update",
+            "incident",
+            before["incident"],
+            before={"person_id": person_id, "role": before["role"]},
+            after={
+                "person_id": person_id,
+                "role": values.get("role", before["role"]),
+                "fields_changed": changed,
+            },
+            summary=f"Person details updated (employee {before['employee_id']}): "
+            f"{', '.join(changed) or 'no change'}",
+        )
     return new_version
 
 
 async def add_photo(incident_id: int, photo: StoredPhoto, caption: str, user: Any) -> int:
     async with transaction():
-        photo_id = (await Photo.insert(Photo(incident=incident_id, data=photo.data, thumbnail=photo.thumbnail,
-                                             width=photo.width, height=photo.height, size=len(photo.data),
-                                             content_type=photo.content_type, caption=caption.strip()[:200],
-                                             uploaded_by=user.id)).returning(Photo.id))[0]["id"]
-        await trail.record("incident.photo_add", "incident", incident_id,
-                           after={"photo_id": photo_id, "width": photo.width, "height": photo.height},
-                           summary=f"Photo added ({photo.width}×{photo.height})")
+        photo_id = (
+            await Photo.insert(
+                Photo(
+                    incident=incident_id,
+                    data=photo.data,
+                    thumbnail=photo.thumbnail,
+                    width=photo.width,
+                    height=photo.height,
+                    size=len(photo.data),
+                    content_type=photo.content_type,
+                    caption=caption.strip()[:200],
+                    uploaded_by=user.id,
+                )
+            ).returning(Photo.id)
+        )[0]["id"]
+        await trail.record(
+            "incident.photo_add",
+            "incident",
+            incident_id,
+            after={"photo_id": photo_id, "width": photo.width, "height": photo.height},
+            summary=f"Photo added ({photo.width}×{photo.height})",
+        )
     return photo_id
 
 

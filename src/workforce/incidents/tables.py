@@ -5,6 +5,7 @@ Sites, stations and employees belong to the people module: they are stored here 
 (indexed) and resolved through `workforce.people.directory`, so no foreign key crosses the module line.
 Records the law keeps are never deleted: an incident is voided with a reason (1904.33 retention).
 """
+
 from piccolo.columns import (
     JSON,
     Boolean,

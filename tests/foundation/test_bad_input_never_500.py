@@ -1,5 +1,6 @@
 """Bad input gets a clear answer, never a 500: every route, as an administrator, with junk query
 parameters and with empty or junk forms. Routes are read from the app, so new ones are covered."""
+
 import re
 
 from litestar.routes import HTTPRoute
@@ -7,10 +8,24 @@ from litestar.routes import HTTPRoute
 from tests.conftest import csrf_token, login
 
 SAMPLES = {"int": "999999", "str": "nonsense", "path": "/nonsense", "date": "2026-01-05"}
-JUNK_QUERY = ("?page=abc&per_page=-5&q=%3Cscript%3E&site=x&year=20x6&start=yesterday&end=13-13-13"
-              "&status=%27&sort=evil&since=x&until=y&kind=x&format=x&id=x&from=x&to=x&month=x")
-JUNK_FORM = {"name": "x" * 5000, "date": "not-a-date", "start": "x", "end": "x", "hours": "lots", "version": "x",
-             "employee_id": "x", "site": "x", "station_id": "x", "status": "x", "reason": "", "id": "x"}
+JUNK_QUERY = (
+    "?page=abc&per_page=-5&q=%3Cscript%3E&site=x&year=20x6&start=yesterday&end=13-13-13"
+    "&status=%27&sort=evil&since=x&until=y&kind=x&format=x&id=x&from=x&to=x&month=x"
+)
+JUNK_FORM = {
+    "name": "x" * 5000,
+    "date": "not-a-date",
+    "start": "x",
+    "end": "x",
+    "hours": "lots",
+    "version": "x",
+    "employee_id": "x",
+    "site": "x",
+    "station_id": "x",
+    "status": "x",
+    "reason": "",
+    "id": "x",
+}
 
 
 def concrete(path: str) -> str:
@@ -42,8 +57,13 @@ def test_unsafe_routes_with_empty_and_junk_forms(app, client):
         if path.startswith("/api/") or path == "/logout":
             continue
         for data in ({}, JUNK_FORM):
-            r = client.request(method, concrete(path), data={**data, "_csrf_token": token},
-                               headers={"x-csrftoken": token}, follow_redirects=False)
+            r = client.request(
+                method,
+                concrete(path),
+                data={**data, "_csrf_token": token},
+                headers={"x-csrftoken": token},
+                follow_redirects=False,
+            )
             if r.status_code >= 500:
                 failures.append(f"{method} {path} with {'junk' if data else 'empty'} form: {r.status_code}")
     assert not failures, failures
@@ -63,10 +83,13 @@ def test_api_routes_with_junk_json(app, client):
             r = client.get(url + JUNK_QUERY, headers=headers)
             bad = [r]
         else:
-            bad = [client.request(method, url, content=b"{not json", headers={**headers, "content-type":
-                                                                            "application/json"}),
-                   client.request(method, url, json={"unexpected": [1, 2, {"x": None}]}, headers=headers),
-                   client.request(method, url, json=[], headers=headers)]
+            bad = [
+                client.request(
+                    method, url, content=b"{not json", headers={**headers, "content-type": "application/json"}
+                ),
+                client.request(method, url, json={"unexpected": [1, 2, {"x": None}]}, headers=headers),
+                client.request(method, url, json=[], headers=headers),
+            ]
         for r in bad:
             if r.status_code >= 500:
                 failures.append(f"{method} {path}: {r.status_code}")

@@ -191,7 +191,7 @@ async def access_report(request: Request) -> Template:
 
 @get("/admin/access-report.pdf", guards=REPORT_ROLES)
 async def access_report_pdf(request: Request) -> Response:
-    return pdf_response(
+    return await pdf_response(
         request,
         "accounts/access_report_print.html",
         "User access report",

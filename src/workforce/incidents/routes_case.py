@@ -233,7 +233,7 @@ async def form_301_pdf(request: Request, incident_id: int, person_id: int) -> Re
         raise PermissionDeniedException("A Form 301 exists only for an injured or ill person.")
     cases = await osha_log.cases_301([(incident_id, person_id)])
     site = sites.get(incident["site_id"]) or {}
-    return pdf_response(
+    return await pdf_response(
         request,
         "incidents/form301_print.html",
         "OSHA Form 301: Injury and Illness Incident Report",

@@ -337,7 +337,7 @@ async def incident_pdf(request: Request, incident_id: int) -> Response:
     ctx = await record_context(request, incident, sites)
     ctx["investigation"] = await service_investigation.get(incident_id)
     ctx["classifications"] = await service_osha.current_by_person(incident_id) if ctx["see_injuries"] else {}
-    return pdf_response(
+    return await pdf_response(
         request,
         "incidents/report_print.html",
         f"Incident report {incident_id}",

@@ -89,7 +89,7 @@ async def log_page(request: Request) -> Template:
 async def log_pdf(request: Request) -> Response:
     site, year, _choices = await _site_year(request)
     ctx = await _log_context(site, year, LOG_LINES_PER_PAGE)
-    return pdf_response(
+    return await pdf_response(
         request,
         "incidents/osha300_print.html",
         f"OSHA Form 300: Log of Work-Related Injuries and Illnesses {year}",
@@ -177,7 +177,7 @@ async def summary_save(request: Request) -> Template | Redirect:
 async def summary_pdf(request: Request) -> Response:
     site, year, _choices = await _site_year(request)
     ctx = await _log_context(site, year, None)
-    return pdf_response(
+    return await pdf_response(
         request,
         "incidents/osha300a_print.html",
         f"OSHA Form 300A: Summary of Work-Related Injuries and Illnesses {year}",
@@ -191,7 +191,7 @@ async def summary_pdf(request: Request) -> Response:
 async def all_301_pdf(request: Request) -> Response:
     site, year, _choices = await _site_year(request)
     cases = await osha_log.cases_301(site_id=site["id"], year=year)
-    return pdf_response(
+    return await pdf_response(
         request,
         "incidents/form301_print.html",
         f"OSHA Form 301: Injury and Illness Incident Reports {year}",

@@ -3,13 +3,10 @@ server-side draft, the people picker, and the create handler that the offline qu
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Request, get, post
-from litestar.datastructures import Cookie
 from litestar.response import Redirect, Response, Template
 
 from workforce.incidents import queries, service
@@ -19,7 +16,7 @@ from workforce.incidents.tables import INCIDENT_TYPES, PERSON_ROLES
 from workforce.people import directory
 from workforce.web import idempotency
 from workforce.web.forms import FormErrors, form_data
-from workforce.web.responses import FLASH_COOKIE, page, redirect
+from workforce.web.responses import flash_cookie, page, redirect
 from workforce.web.tables import FormDraft
 
 DRAFT_FORM = "incident-report"
@@ -195,13 +192,7 @@ async def create(request: Request) -> Template | Redirect | Response:
     )
     if _wants_json(request):
         # The script navigates to `url` itself; the flash cookie tells the person it arrived.
-        flash = Cookie(
-            key=FLASH_COOKIE,
-            value=quote(json.dumps({"message": message, "level": "success"})),
-            path="/",
-            httponly=True,
-            samesite="lax",
-        )
+        flash = flash_cookie(message)
         return Response(
             {"id": incident_id, "url": url, "created": created},
             status_code=201 if created else 200,

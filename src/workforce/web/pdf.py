@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import anyio.to_thread
 from litestar import Request, Response
 
 from workforce.settings import ROOT, get_settings
@@ -24,6 +25,8 @@ def _local_fetcher():
 
     class LocalFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)  # inline images (e.g. incident photos) are local too
             path = unquote(urlparse(url).path)
             # "/static/x" from a template, or an absolute file path under static/ from a relative link
             raw = STATIC / path.removeprefix("/static/") if path.startswith("/static/") else Path(path)
@@ -62,8 +65,12 @@ def print_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
     return ctx
 
 
-def pdf_response(request: Request, template: str, title: str, filename: str, **context: Any) -> Response:
-    data = render_pdf_bytes(template, print_context(request, title, **context))
+async def pdf_response(
+    request: Request, template: str, title: str, filename: str, **context: Any
+) -> Response:
+    """Render in a worker thread: a long document must not stall every other request."""
+    ctx = print_context(request, title, **context)
+    data = await anyio.to_thread.run_sync(render_pdf_bytes, template, ctx)
     return Response(
         content=data,
         media_type="application/pdf",

@@ -31,8 +31,10 @@ def nav_for(user: Any) -> list[Any]:
     this user collapses to that link (one tap less on a tablet)."""
     if user is None:
         return []
-    items = sorted((n for m in load_modules() for n in m.nav if user.roles & (n.roles | {"admin"})),
-                   key=lambda n: (n.order, n.label))
+    items = sorted(
+        (n for m in load_modules() for n in m.nav if user.roles & (n.roles | {"admin"})),
+        key=lambda n: (n.order, n.label),
+    )
     entries: list[Any] = []
     groups: dict[str, list[Any]] = {}
     for item in items:
@@ -65,9 +67,15 @@ def base_context(request: Request) -> dict[str, Any]:
             flash = json.loads(unquote(flash_raw))
         except ValueError:
             flash = None
+    nav = nav_for(user)
+    path = request.url.path
+    hrefs = [i.href for e in nav for i in (e.items if isinstance(e, NavGroup) else [e])]
+    # The longest matching link is the current one: /osha/rates lights "Rates", not also "OSHA".
+    matching = [h for h in hrefs if path == h or (h != "/" and path.startswith(h.rstrip("/") + "/"))]
     return {
         "user": user,
-        "nav": nav_for(user),
+        "nav": nav,
+        "nav_active": max(matching, key=len) if matching else "",
         "flash": flash,
         "request_id": ensure_request_id(request.scope),
         "current_path": request.url.path,
@@ -91,11 +99,14 @@ def page(
     return Template(template_name=name, context=ctx, status_code=status_code, cookies=cookies)
 
 
+def flash_cookie(message: str, level: str = "success") -> Cookie:
+    """The cookie that carries a message to the next page the browser shows."""
+    value = quote(json.dumps({"message": message, "level": level}))
+    return Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True, samesite="lax")
+
+
 def redirect(url: str, message: str | None = None, level: str = "success") -> Redirect:
-    cookies = []
-    if message:
-        value = quote(json.dumps({"message": message, "level": level}))
-        cookies.append(Cookie(key=FLASH_COOKIE, value=value, path="/", httponly=True, samesite="lax"))
+    cookies = [flash_cookie(message, level)] if message else []
     return Redirect(path=url, status_code=HTTP_303_SEE_OTHER, cookies=cookies)
 
 

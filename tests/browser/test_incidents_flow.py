@@ -55,6 +55,7 @@ def test_near_miss_with_photo_then_safety_lead_investigates_and_prints(page, tmp
 
     # --- the safety lead opens it, then works on the injury ----------------------------------------------
     sign_in(page, "sofia", TEST_PASSWORD)
+    page.click("[data-uitest=nav-group-safety]")
     page.click("[data-uitest=nav-incidents]")
     page.get_by_role("link", name="Pallet slipped off forks near aisle 3").click()
     expect(page.locator("h1")).to_contain_text("Pallet slipped off forks")
@@ -106,7 +107,8 @@ def test_near_miss_with_photo_then_safety_lead_investigates_and_prints(page, tmp
     expect(page.locator("[data-uitest=source-actions]")).to_contain_text("Add a deburr step")
     page.screenshot(path=str(ARTIFACTS / "incident-record-tablet.png"), full_page=True)
 
-    page.click("[data-uitest=nav-osha]")
+    page.click("[data-uitest=nav-group-safety]")
+    page.click("[data-uitest=nav-osha-records]")
     page.select_option("select[name=site]", str(plant["sites"]["RIV"]))
     page.get_by_role("button", name="Show").click()
     page.click("text=300 Log")

@@ -35,6 +35,6 @@ async def my_actions_card(user: Any) -> dict[str, Any] | None:
 MODULE = Module(
     name="actions",
     routes=routes.ROUTES,
-    nav=[NavItem("Actions", "/actions", _READ, order=31)],
+    nav=[NavItem("Corrective actions", "/actions", _READ, order=41, group="Safety")],
     dashboard=[overdue_card, my_actions_card],
 )

@@ -105,10 +105,16 @@ MODULE = Module(
         + api.ROUTES
     ),
     nav=[
-        NavItem("Report", "/report", _EVERYONE, order=29),
-        NavItem("Incidents", "/incidents", _READ, order=30),
-        NavItem("OSHA", "/osha", frozenset({"safety", "compliance"}), order=32),
-        NavItem("Rates", "/safety/rates", frozenset({"safety", "compliance", "hr"}), order=33),
+        NavItem("Report", "/report", _EVERYONE, order=5),
+        NavItem("Incidents", "/incidents", _READ, order=40, group="Safety"),
+        NavItem("OSHA records", "/osha", frozenset({"safety", "compliance"}), order=42, group="Safety"),
+        NavItem(
+            "Safety rates",
+            "/safety/rates",
+            frozenset({"safety", "compliance", "hr"}),
+            order=43,
+            group="Safety",
+        ),
     ],
     demo=demo,
     tabs={

@@ -71,6 +71,11 @@ def create_app(extra_routes: list | None = None) -> Litestar:
     for module in load_modules():
         routes.extend(module.routes)
     routes.extend(extra_routes or [])
+    for handler in routes:
+        # The OpenAPI document describes the JSON API; screens answer HTML and redirects.
+        paths = getattr(handler, "paths", set())
+        if paths and not any(p.startswith("/api/") for p in paths):
+            handler.include_in_schema = False
     return Litestar(
         route_handlers=routes,
         guards=[require_login],

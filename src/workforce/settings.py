@@ -7,8 +7,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-#: The repository root: templates/, static/ and migrations/ live beside src/.
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _root() -> Path:
+    """Where templates/, static/ and migrations/ are: beside src/ in a checkout (editable install),
+    or inside the package under _data/ in a wheel (see pyproject's force-include)."""
+    checkout = PACKAGE.parents[1]
+    return checkout if (checkout / "templates" / "base.html").exists() else PACKAGE / "_data"
+
+
+ROOT = _root()
 
 
 def _int(name: str, default: int) -> int:

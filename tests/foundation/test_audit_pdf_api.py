@@ -97,3 +97,4 @@ def test_openapi_schema_needs_auth_and_describes_api(client):
     token = api_token("ada", ["admin"])
     r = client.get("/schema/openapi.json", headers={"authorization": f"Bearer {token}"})
     assert r.status_code == 200 and "/api/v1/me" in r.json()["paths"]
+    assert all(path.startswith("/api/") for path in r.json()["paths"])  # screens are not API

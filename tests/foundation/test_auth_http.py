@@ -50,6 +50,7 @@ def test_throttle_after_five_failures_then_429_and_success_clears(client):
         assert _login(client, "ana", "wrong-password").status_code == 401
     r = _login(client, "ana", TEST_PASSWORD)
     assert r.status_code == 429 and "Too many failed sign-ins" in r.text
+    assert r.headers["retry-after"] == "900"
     run(LoginFailure.delete(force=True))  # window passed
     assert _login(client, "ana", "wrong-password").status_code == 401
     assert _login(client, "ana", TEST_PASSWORD).status_code == 303

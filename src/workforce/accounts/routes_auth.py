@@ -59,7 +59,9 @@ async def login_submit(request: Request) -> Template | Redirect:
         user = await service.authenticate(username, password, _client_ip(request))
     except service.Throttled:
         errors.general.append(THROTTLED)
-        return page(request, "accounts/login.html", ctx, status_code=429)
+        response = page(request, "accounts/login.html", ctx, status_code=429)
+        response.headers["retry-after"] = str(get_settings().throttle_window_minutes * 60)
+        return response
     if user is None:
         errors.general.append(GENERIC_FAILURE)
         return page(request, "accounts/login.html", ctx, status_code=401)

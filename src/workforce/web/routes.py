@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Request, get
+from litestar import Request, get, route
 from litestar.response import Response, Template
 
 from workforce.db import engine
@@ -22,7 +22,7 @@ async def dashboard(request: Request) -> Template:
     return page(request, "shell/dashboard.html", {"cards": cards})
 
 
-@get("/healthz", opt={"public": True}, include_in_schema=False)
+@route("/healthz", http_method=["GET", "HEAD"], opt={"public": True}, include_in_schema=False)
 async def healthz() -> Response:
     try:
         await engine().run_ddl("SELECT 1")

@@ -10,13 +10,12 @@ from urllib.parse import urlencode
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from workforce.settings import ROOT, get_settings
+from workforce.settings import PACKAGE, ROOT, get_settings
 
 
 def template_dirs() -> list[str]:
     dirs = [str(ROOT / "templates")]
-    pkg = ROOT / "src" / "workforce"
-    dirs += sorted(str(p) for p in pkg.glob("*/templates") if p.is_dir())
+    dirs += sorted(str(p) for p in PACKAGE.glob("*/templates") if p.is_dir())
     return dirs
 
 

@@ -85,6 +85,7 @@ def create_app(extra_routes: list | None = None) -> Litestar:
             secret=secret_key(),
             cookie_name="wf_csrf",
             cookie_samesite="strict",
+            cookie_httponly=True,  # pages carry the token; no script needs the cookie
             cookie_secure=settings.secure_cookies,
             header_name="x-csrftoken",
             # The API authenticates with bearer tokens only (no cookies), so CSRF cannot apply.

@@ -178,3 +178,17 @@ def test_check_extra_shift_catches_rest_lost_before_an_existing_shift():
     (added,) = check_extra_shift(load_preset("example-cba"), existing, late)
     assert added.shift_start == at("2026-01-06T06:00")
     assert added.detail == "only 4 h since shift ending 2026-01-06T02:00 (minimum 8 h)"
+
+
+def test_weekly_rest_breach_counted_once_per_seven_day_period():
+    from datetime import datetime, timedelta
+
+    from workforce.rules import Shift, evaluate, load_preset
+
+    start = datetime(2026, 1, 5, 8, 0)
+    shifts = [
+        Shift("E1", start + timedelta(days=d), start + timedelta(days=d, hours=8), 30) for d in range(70)
+    ]
+    result = evaluate(load_preset("eu-wtd"), shifts)
+    weekly = [v for v in result.employees["E1"].violations if v.rule == "weekly_rest"]
+    assert 9 <= len(weekly) <= 10  # ten weeks of work with no weekly rest

@@ -140,17 +140,18 @@ def _weekly_rest(limits: Limits, periods: list[Period], flag) -> None:
     rule = limits.weekly_rest
     allowed = rule.window_days * DAY - rule.hours * 60
     stretch_start = None
-    flagged = False
+    limit = allowed
     for index, period in enumerate(periods):
         if index == 0 or period.start - periods[index - 1].end >= rule.hours * 60 - _EPS:
-            stretch_start, flagged = period, False
-        if not flagged and period.end - stretch_start.start > allowed + _EPS:
+            stretch_start, limit = period, allowed
+        # One breach per reference period: a stretch of ten weeks without rest is ten breaches, not one.
+        while period.end - stretch_start.start > limit + _EPS:
             detail = (
                 f"no rest of {rule.hours:g} h within {rule.window_days} days: work from "
                 f"{stamp(stretch_start.first.start)} runs on to {stamp(period.last.end)}"
             )
             flag("weekly_rest", period.first, detail, rule.clause)
-            flagged = True
+            limit += rule.window_days * DAY
 
 
 def _max_hours_24h(limits: Limits, rows: list[Row], flag) -> None:

@@ -147,11 +147,12 @@ def bench() -> list[dict]:
                 ),
             }
             pdf_seconds = []
-            for _ in range(3):
+            for _ in range(1 + 3):  # the first request also starts the print workers
                 started = time.perf_counter()
                 r = safety.get(f"/osha/300.pdf?site={seeded['site']}&year={seeded['year']}", timeout=120)
                 pdf_seconds.append(time.perf_counter() - started)
                 assert r.status_code == 200 and r.content[:5] == b"%PDF-", r.status_code
+            pages = _check_log_pdf(r.content)
     for name, t in lists.items():
         rows.append(
             {
@@ -163,13 +164,36 @@ def bench() -> list[dict]:
         )
     rows.append(
         {
-            "name": f"OSHA 300 Log PDF, {LOG_CASES} cases (best of 3)",
-            "value": min(pdf_seconds),
+            "name": f"OSHA 300 Log PDF, {LOG_CASES} cases, {pages} pages (best of 3)",
+            "value": min(pdf_seconds[1:]),
             "unit": "s",
             "target": "< 3 s",
         }
     )
+    rows.append(
+        {
+            "name": f"OSHA 300 Log PDF, {LOG_CASES} cases, first request after start / median of 3",
+            "value": f"{pdf_seconds[0]:.2f} / {sorted(pdf_seconds[1:])[1]:.2f}",
+            "unit": "s",
+            "target": "",
+        }
+    )
     return rows
+
+
+def _check_log_pdf(data: bytes) -> int:
+    """The log printed in parts is still one document: one form page (13 cases, page totals) a sheet and
+    "Page X of Y" over the whole. (The demo data adds a few cases of its own to the bench's.)"""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) >= LOG_CASES // 13, len(pages)
+    for n, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert f"Page {n} of {len(pages)}" in text and f"Log page {n} of {len(pages)}" in text, n
+    return len(pages)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """A supervisor at tablet size opens an overtime opportunity, sees the ranked call list with the reasons
-people are excluded, records a refusal and an acceptance, and sees the charged hours change."""
+people are excluded, records a refusal and an acceptance, and sees the charged hours change; HR pages
+through a large crew on the fairness page."""
 
 from datetime import date, timedelta
 
@@ -52,3 +53,26 @@ def test_supervisor_records_offers_from_the_call_list(page):
     expect(names).to_have_text(["Ivy Test", "Eli Test", "Ben Test", "Cho Test", "Ana Test", "Dev Test"])
     expect(page.locator(f"[data-uitest=charged-{eli}]")).to_have_text("28 h")
     page.screenshot(path=str(ARTIFACTS / "overtime-recorded-tablet.png"), full_page=True)
+
+
+def test_hr_pages_through_a_large_crew_on_the_fairness_page(page):
+    plant = small_plant(crew_b_size=60, with_opportunity=False)
+    make_user("hana", ["hr"], full_name="Hana Ito")
+    sign_in(page, "hana", TEST_PASSWORD)
+
+    page.click("[data-uitest=nav-group-time]")
+    page.click("[data-uitest=nav-fairness]")
+    expect(page.locator("h1")).to_have_text("Overtime fairness")
+    page.click(f"a[href*='crew={plant.crew_b}']")
+    members = page.locator("[data-uitest=crew-members] tbody tr")
+    expect(members).to_have_count(50)
+    expect(page.locator("[data-uitest=crew-members] .pagination .count")).to_have_text("1–50 of 60")
+
+    # Next page: htmx swaps the members only; the address bar keeps the page for back and bookmarks.
+    page.click("[data-uitest=crew-members] .pagination a[rel=next]")
+    expect(page.locator("[data-uitest=crew-members] .pagination .count")).to_have_text("51–60 of 60")
+    expect(members).to_have_count(10)
+    expect(members.first.locator("td").first).to_have_text("51")
+    expect(page.locator("[data-uitest=fairness-table]")).to_be_visible()
+    assert "page=2" in page.url
+    page.screenshot(path=str(ARTIFACTS / "overtime-fairness-crew-page-2-tablet.png"), full_page=False)

@@ -315,6 +315,31 @@ def test_incident_report_pdf_has_investigation_and_actions(client):
         assert expected in text, expected
 
 
+def test_incident_report_pdf_embeds_the_photos_at_print_size(client):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from tests.incidents.helpers import jpeg_with_gps
+    from tests.incidents.scene import SAFETY_USER
+    from workforce.incidents import service
+    from workforce.incidents.photos import process_photo
+
+    scene = build_scene()  # has a 40 x 30 photo captioned "Press edge"
+    big = process_photo(jpeg_with_gps())  # 1200 x 1600 once turned upright
+    run(service.add_photo(scene.injury, big, "Guard removed", SAFETY_USER))
+    login(client, "ida", ["supervisor"])  # a reader who may not see injury details still sees the photos
+    r = client.get(f"/incidents/{scene.injury}/report.pdf")
+    assert r.status_code == 200
+    pages = PdfReader(BytesIO(r.content)).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert "Photos" in text and "Photo 1: Press edge" in text and "Photo 2: Guard removed" in text
+    images = [image for page in pages for image in page.images]
+    assert sorted(image.image.size for image in images) == [(40, 30), (big.width, big.height)]
+    # The stored JPEG goes in as it is: full resolution, no second encoding.
+    assert big.data in r.content
+
+
 def test_employee_tab_lists_the_persons_incidents(client):
     scene = build_scene()
     login(client, "hana", ["hr"])

@@ -121,11 +121,23 @@ def totals(lines: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def log_pages(lines: list[dict[str, Any]], per_page: int | None) -> list[dict[str, Any]]:
-    """Split the log into pages, each with its page totals (the printed form totals every page)."""
+    """Split the log into pages, each with its page totals (the printed form totals every page).
+    Each page knows its number, the page count (`of`) and whether it is the `last`, so any run of
+    pages prints the same as the whole log (the PDF is printed in parts)."""
     if not per_page or not lines:
-        return [{"lines": lines, "totals": totals(lines), "number": 1}]
-    chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)]
-    return [{"lines": chunk, "totals": totals(chunk), "number": n + 1} for n, chunk in enumerate(chunks)]
+        chunks = [lines]
+    else:
+        chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)]
+    return [
+        {
+            "lines": chunk,
+            "totals": totals(chunk),
+            "number": n + 1,
+            "of": len(chunks),
+            "last": n == len(chunks) - 1,
+        }
+        for n, chunk in enumerate(chunks)
+    ]
 
 
 def csv_export(

@@ -337,6 +337,7 @@ async def incident_pdf(request: Request, incident_id: int) -> Response:
     ctx = await record_context(request, incident, sites)
     ctx["investigation"] = await service_investigation.get(incident_id)
     ctx["classifications"] = await service_osha.current_by_person(incident_id) if ctx["see_injuries"] else {}
+    ctx["photos"] = await queries.photos_for_print(incident_id)  # same readers as the record page's photos
     return await pdf_response(
         request,
         "incidents/report_print.html",

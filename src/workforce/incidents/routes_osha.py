@@ -15,11 +15,14 @@ from workforce.db import StaleVersion
 from workforce.incidents import osha_log, queries, service_osha, service_rates
 from workforce.incidents.routes_common import OSHA_FORMS, RATES
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_float, parse_int
-from workforce.web.pdf import pdf_response
+from workforce.web.pdf import PART_WORKERS, pdf_parts_response, pdf_response, split_evenly
 from workforce.web.responses import page, redirect
 
 #: Case lines per printed 300 Log page (the paper form has 13 lines per page).
 LOG_LINES_PER_PAGE = 13
+#: From this many cases the 300 Log PDF is printed in parts side by side (web.pdf.render_pdf_parts);
+#: below it one process is quicker than starting the parts.
+LOG_PARTS_FROM_CASES = 100
 
 
 async def _site_year(request: Request) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
@@ -89,11 +92,21 @@ async def log_page(request: Request) -> Template:
 async def log_pdf(request: Request) -> Response:
     site, year, _choices = await _site_year(request)
     ctx = await _log_context(site, year, LOG_LINES_PER_PAGE)
-    return await pdf_response(
+    args = (
         request,
         "incidents/osha300_print.html",
         f"OSHA Form 300: Log of Work-Related Injuries and Illnesses {year}",
         f"osha-300-{site['code']}-{year}.pdf",
+    )
+    if len(ctx["lines"]) < LOG_PARTS_FROM_CASES:
+        return await pdf_response(*args, orientation="landscape", site_name=site["name"], **ctx)
+    # A long log in runs of whole form pages, one run per worker. Each form page (13 lines, page totals)
+    # prints on one sheet, so every run knows its page numbers in advance.
+    runs = split_evenly(ctx.pop("pages"), PART_WORKERS)
+    return await pdf_parts_response(
+        *args,
+        parts=[{"pages": run} for run in runs],
+        page_counts=[len(run) for run in runs],
         orientation="landscape",
         site_name=site["name"],
         **ctx,

@@ -9,6 +9,7 @@ Public functions other modules call:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -58,12 +59,21 @@ def library_supports(country: str, subdivision: str) -> bool:
     return True
 
 
-async def holidays_by_site(site_ids: list[int] | set[int], start: date, end: date) -> dict[int, set[date]]:
-    """Library and plant holidays for each site between start and end inclusive (two queries)."""
+async def holidays_by_site(
+    site_ids: list[int] | set[int],
+    start: date,
+    end: date,
+    *,
+    sites: Mapping[int, dict[str, Any]] | None = None,
+) -> dict[int, set[date]]:
+    """Library and plant holidays for each site between start and end inclusive (two queries; one when
+    the caller has the sites' rows already: `sites`, by id)."""
     wanted = {s for s in site_ids if s is not None}
     if not wanted:
         return {}
-    sites = {s["id"]: s for s in await directory.sites(active_only=False) if s["id"] in wanted}
+    if sites is None or not wanted <= set(sites):
+        sites = {s["id"]: s for s in await directory.sites(active_only=False)}
+    sites = {site_id: s for site_id, s in sites.items() if site_id in wanted}
     out: dict[int, set[date]] = {
         site_id: set(library_holidays(s["country"], s["subdivision"], start, end))
         for site_id, s in sites.items()
@@ -76,9 +86,13 @@ async def holidays_by_site(site_ids: list[int] | set[int], start: date, end: dat
     return out
 
 
-async def holidays_for(site_id: int, start: date, end: date) -> set[date]:
-    """The site's public holidays (library) and plant holidays between start and end, inclusive."""
-    return (await holidays_by_site([site_id], start, end)).get(site_id, set())
+async def holidays_for(
+    site_id: int, start: date, end: date, *, site: dict[str, Any] | None = None
+) -> set[date]:
+    """The site's public holidays (library) and plant holidays between start and end, inclusive
+    (`site`: its row, if the caller has it, saves reading it again)."""
+    known = {site_id: site} if site is not None and site.get("id") == site_id else None
+    return (await holidays_by_site([site_id], start, end, sites=known)).get(site_id, set())
 
 
 async def calendar(site: dict[str, Any], year: int) -> list[dict[str, Any]]:

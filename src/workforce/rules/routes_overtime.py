@@ -27,7 +27,7 @@ from workforce.rules.tables import OPPORTUNITY_STATUSES, OUTCOMES, OvertimeOppor
 from workforce.web import idempotency
 from workforce.web.concurrency import stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_float, parse_int
-from workforce.web.pagination import paginate, parse_page
+from workforce.web.pagination import Page, paginate, parse_page
 from workforce.web.responses import is_fragment, page, redirect
 
 
@@ -260,10 +260,15 @@ async def offer_record(request: Request, opportunity_id: int) -> Template | Redi
         message, level = recorded.message, "success" if recorded.changed else "warning"
     except ot.OvertimeError as exc:
         message, level = " ".join(exc.errors.values()), "error"
-    if is_fragment(request):
+    if is_fragment(request):  # htmx swaps only 2xx answers: the refusal is the fragment's message
         opp = await _opportunity(request, opportunity_id)
         ctx = await _detail_context(request, opp, message, level)
         return page(request, "rules/opportunity.html", ctx, fragment="rules/_call_list.html")
+    if level == "error":  # nothing written: the page again, with why
+        opp = await _opportunity(request, opportunity_id)
+        ctx = await _detail_context(request, opp)
+        ctx["errors"].general.append(message)
+        return page(request, "rules/opportunity.html", ctx, status_code=400)
     return redirect(f"/overtime/{opportunity_id}", message, level)
 
 
@@ -296,6 +301,10 @@ async def opportunity_cancel(request: Request, opportunity_id: int) -> Template 
 # --- fairness and the ledger -----------------------------------------------------------------------------
 
 
+#: Crew members per page on the fairness page (a crew can be a few hundred people).
+MEMBERS_PER_PAGE = 50
+
+
 async def _fairness_context(request: Request, errors: FormErrors | None = None) -> dict[str, Any]:
     params = request.query_params
     user = request.scope["user"]
@@ -306,18 +315,26 @@ async def _fairness_context(request: Request, errors: FormErrors | None = None) 
     allowed = {s["id"] for s in sites}
     crew_id = parse_id(params.get("crew"))
     today = date.today()
-    crews = []
-    for site in sites:
-        if site_id and site["id"] != site_id:
-            continue
-        crews += await ot.fairness(site["id"], today)
-    crews = [c for c in crews if c.crew["site_id"] in allowed]
+    crews = await ot.fairness(None, today, site_ids={site_id} & allowed if site_id else allowed)
     selected = next((c for c in crews if c.crew["id"] == crew_id), None)
+    members = None
+    if selected is not None:  # the crew's members in call order, a page at a time
+        number, per_page = parse_page(dict(params), MEMBERS_PER_PAGE)
+        total = len(selected.members)
+        number = min(number, max(1, -(-total // per_page)))
+        members = Page(
+            items=selected.members[(number - 1) * per_page : number * per_page],
+            page=number,
+            per_page=per_page,
+            total=total,
+        )
     return {
         "sites": sites,
         "site_id": site_id,
         "crews": crews,
         "selected": selected,
+        "page": members,
+        "hx_target": "#crew-members",
         "today": today,
         "can_adjust": user.has("hr", "admin"),
         "errors": errors or FormErrors(),
@@ -326,7 +343,12 @@ async def _fairness_context(request: Request, errors: FormErrors | None = None) 
 
 @get("/overtime/fairness", guards=OT_READ)
 async def fairness_page(request: Request) -> Template:
-    return page(request, "rules/fairness.html", await _fairness_context(request))
+    return page(
+        request,
+        "rules/fairness.html",
+        await _fairness_context(request),
+        fragment="rules/_fairness_members.html",
+    )
 
 
 @post("/overtime/fairness/entry", guards=LEDGER)

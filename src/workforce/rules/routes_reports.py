@@ -100,8 +100,7 @@ async def overtime_report(request: Request) -> Template:
     sites, site_id, site_ids = await _sites_for(request)
     group = request.query_params.get("group") or "department"
     group = group if group in GROUPS else "department"
-    people = await hours_service.employees_with_hours(start, end, site_ids)
-    results = await hours_service.evaluate_period(people, start, end)
+    results = await hours_service.evaluate_with_hours(start, end, site_ids)
     results = {k: v for k, v in results.items() if v.totals.hours_worked > 0 or v.violations}
     totals = Hours()
     for res in results.values():
@@ -159,8 +158,7 @@ async def payroll_export(request: Request) -> Response:
     if problems:
         raise HTTPException(status_code=400, detail=" ".join(problems))
     _sites, site_id, site_ids = await _sites_for(request)
-    people = await hours_service.employees_with_hours(start, end, site_ids)
-    results = await hours_service.evaluate_period(people, start, end)
+    results = await hours_service.evaluate_with_hours(start, end, site_ids)
     rows = hours_service.payroll_rows(results)
     await trail.record(
         "payroll.export",

@@ -12,6 +12,7 @@ Every call list runs a fixed number of queries, whatever the size of the group.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -198,9 +199,15 @@ async def describe_opportunities(rows: list[dict[str, Any]]) -> list[dict[str, A
         return rows
     sites = {s["id"]: s for s in await directory.sites(active_only=False)}
     stations = await directory.stations_by_ids({r["station_id"] for r in rows if r["station_id"]})
-    crews = {c["id"]: c for c in await directory.crews()}
-    units = {u["id"]: u for u in await directory.bargaining_units()}
-    depts = {d["id"]: d for d in await directory.departments()}
+    crews = {c["id"]: c for c in await directory.crews()} if any(r["crew_id"] for r in rows) else {}
+    units = (
+        {u["id"]: u for u in await directory.bargaining_units()}
+        if any(r["bargaining_unit_id"] for r in rows)
+        else {}
+    )
+    depts = (
+        {d["id"]: d for d in await directory.departments()} if any(r["department_id"] for r in rows) else {}
+    )
     offers = await OvertimeOffer.select(OvertimeOffer.opportunity_id, OvertimeOffer.outcome).where(
         OvertimeOffer.opportunity_id.is_in([r["id"] for r in rows])
     )
@@ -213,6 +220,7 @@ async def describe_opportunities(rows: list[dict[str, Any]]) -> list[dict[str, A
     for r in rows:
         site = sites.get(r["site_id"]) or {}
         station = stations.get(r["station_id"]) if r["station_id"] else None
+        r["site"] = site or None
         r["site_code"] = site.get("code", "?")
         r["station_label"] = f"{station['code']} {station['name']}" if station else ""
         r["station_code"] = station["code"] if station else ""
@@ -296,12 +304,15 @@ def period_of(book: RuleBook, employee: dict[str, Any], on_date: date) -> tuple[
     return ledger_start(on_date, rules), rules
 
 
-async def ledger_rows(employee_ids: list[int], since: date) -> list[dict[str, Any]]:
-    if not employee_ids:
+async def ledger_rows(employee_ids: list[int] | None, since: date) -> list[dict[str, Any]]:
+    """Ledger rows of periods from `since` on: of the people given, or of everyone (None: a whole plant,
+    where a list of thousands of ids costs more than the rows of the others)."""
+    if employee_ids is not None and not employee_ids:
         return []
-    return await ChargedHours.select().where(
-        ChargedHours.employee_id.is_in(sorted(set(employee_ids))) & (ChargedHours.period_start >= since)
-    )
+    query = ChargedHours.select().where(ChargedHours.period_start >= since)
+    if employee_ids is not None:
+        query = query.where(ChargedHours.employee_id.is_in(sorted(set(employee_ids))))
+    return await query
 
 
 async def charged_totals(
@@ -428,57 +439,75 @@ def _humanize(reason: str) -> str:
     return reason
 
 
-async def _assignments(
-    employee_ids: list[int], start: datetime, end: datetime, exclude_opportunity: int
-) -> dict[int, list[Shift]]:
-    """Overtime people accepted or were forced to work (other opportunities) in the window."""
+async def _overtime_context(
+    employee_ids: list[int], start: datetime, end: datetime, opportunity: dict[str, Any]
+) -> tuple[dict[int, list[Shift]], dict[int, int]]:
+    """Two reads for what other overtime says about the people:
+
+    - the overtime they accepted or were forced to work (other opportunities, not cancelled) that
+      overlaps [start, end), as shifts;
+    - how many times each was forced in the calendar month of the opportunity (max_forced_per_month).
+    """
+    first = opportunity["starts_at"].date().replace(day=1)
+    after = (first + timedelta(days=32)).replace(day=1)
+    month_from, month_to = datetime.combine(first, time(0)), datetime.combine(after, time(0))
+    in_window = (
+        (OvertimeOpportunity.starts_at < end)
+        & (OvertimeOpportunity.ends_at > start)
+        & (OvertimeOpportunity.status != "cancelled")
+        & (OvertimeOpportunity.id != opportunity["id"])
+    )
+    in_month = (OvertimeOpportunity.starts_at >= month_from) & (OvertimeOpportunity.starts_at < month_to)
     opps = await OvertimeOpportunity.select(
         OvertimeOpportunity.id,
         OvertimeOpportunity.starts_at,
         OvertimeOpportunity.ends_at,
         OvertimeOpportunity.break_minutes,
-    ).where(
-        (OvertimeOpportunity.starts_at < end)
-        & (OvertimeOpportunity.ends_at > start)
-        & (OvertimeOpportunity.status != "cancelled")
-        & (OvertimeOpportunity.id != exclude_opportunity)
-    )
+        OvertimeOpportunity.status,
+    ).where(in_window | in_month)
     if not opps or not employee_ids:
-        return {}
+        return {}, {}
     by_id = {o["id"]: o for o in opps}
-    offers = await OvertimeOffer.select(OvertimeOffer.opportunity_id, OvertimeOffer.employee_id).where(
+    offers = await OvertimeOffer.select(
+        OvertimeOffer.opportunity_id, OvertimeOffer.employee_id, OvertimeOffer.outcome
+    ).where(
         OvertimeOffer.opportunity_id.is_in(list(by_id))
         & OvertimeOffer.employee_id.is_in(employee_ids)
         & OvertimeOffer.outcome.is_in(list(WORKING))
     )
-    out: dict[int, list[Shift]] = defaultdict(list)
+    planned: dict[int, list[Shift]] = defaultdict(list)
+    forced: dict[int, int] = defaultdict(int)
     for o in offers:
         opp = by_id[o["opportunity_id"]]
-        out[o["employee_id"]].append(
-            Shift(str(o["employee_id"]), opp["starts_at"], opp["ends_at"], opp["break_minutes"])
-        )
-    return out
+        if (
+            opp["starts_at"] < end
+            and opp["ends_at"] > start
+            and opp["status"] != "cancelled"
+            and opp["id"] != opportunity["id"]
+        ):
+            planned[o["employee_id"]].append(
+                Shift(str(o["employee_id"]), opp["starts_at"], opp["ends_at"], opp["break_minutes"])
+            )
+        if o["outcome"] == "forced" and month_from <= opp["starts_at"] < month_to:
+            forced[o["employee_id"]] += 1
+    return planned, forced
 
 
-async def _forced_counts(employee_ids: list[int], day: date) -> dict[int, int]:
-    """Forced overtime per person in the calendar month of `day` (for max_forced_per_month)."""
-    first = day.replace(day=1)
-    after = (first + timedelta(days=32)).replace(day=1)
-    opps = await OvertimeOpportunity.select(OvertimeOpportunity.id).where(
-        (OvertimeOpportunity.starts_at >= datetime.combine(first, time(0)))
-        & (OvertimeOpportunity.starts_at < datetime.combine(after, time(0)))
+async def _group_codes(opp: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """Codes of the opportunity's crew, bargaining unit and station (None: none, or no longer active);
+    from describe_opportunities' labels when the row has them, else read."""
+    if "crew_code" in opp:
+        return opp["crew_code"] or None, opp["unit_code"] or None, opp["station_code"] or None
+    stations = await directory.stations_by_ids([opp["station_id"]]) if opp["station_id"] else {}
+    crews = {c["id"]: c["code"] for c in await directory.crews(opp["site_id"])} if opp["crew_id"] else {}
+    units = (
+        {u["id"]: u["code"] for u in await directory.bargaining_units()} if opp["bargaining_unit_id"] else {}
     )
-    if not opps or not employee_ids:
-        return {}
-    rows = await OvertimeOffer.select(OvertimeOffer.employee_id).where(
-        OvertimeOffer.opportunity_id.is_in([o["id"] for o in opps])
-        & OvertimeOffer.employee_id.is_in(employee_ids)
-        & (OvertimeOffer.outcome == "forced")
+    return (
+        crews.get(opp["crew_id"]) if opp["crew_id"] else None,
+        units.get(opp["bargaining_unit_id"]) if opp["bargaining_unit_id"] else None,
+        stations[opp["station_id"]]["code"] if opp["station_id"] in stations else None,
     )
-    counts: dict[int, int] = defaultdict(int)
-    for r in rows:
-        counts[r["employee_id"]] += 1
-    return counts
 
 
 async def call_list(
@@ -490,7 +519,16 @@ async def call_list(
     `extra_ids`: people outside the group to screen as well ("why is X not on the list?").
     """
     opp_day = opp["starts_at"].date()
-    people = [e for e in await directory.active_employees(opp["site_id"]) if _in_group(e, opp)]
+    if opp["crew_id"] or opp["bargaining_unit_id"]:  # read only the crew / unit, not the whole site
+        found = await directory.search_employees(
+            site_id=opp["site_id"],
+            crew_id=opp["crew_id"],
+            bargaining_unit_id=opp["bargaining_unit_id"],
+            limit=1_000_000,
+        )
+    else:
+        found = await directory.active_employees(opp["site_id"])
+    people = sorted((e for e in found if _in_group(e, opp)), key=lambda e: e["id"])
     group_ids = {e["id"] for e in people}
     if extra_ids:
         extra = await directory.employees_by_ids([i for i in extra_ids if i not in group_ids])
@@ -500,8 +538,8 @@ async def call_list(
     back = timedelta(days=book_context_days(book))
     window = (opp["starts_at"] - back, opp["ends_at"] + timedelta(days=14))
     worked = await worked_shifts(ids, *window)
-    planned = await _assignments(ids, *window, exclude_opportunity=opp["id"])
-    holidays = await holidays_for(opp["site_id"], window[0].date(), window[1].date())
+    planned, forced_counts = await _overtime_context(ids, *window, opp)
+    holidays = await holidays_for(opp["site_id"], window[0].date(), window[1].date(), site=opp.get("site"))
     offers = (
         await OvertimeOffer.select()
         .where(OvertimeOffer.opportunity_id == opp["id"])
@@ -517,20 +555,14 @@ async def call_list(
                 now[row["employee_id"]] += row["hours"]
                 if row["opportunity_id"] != opp["id"]:
                     before[row["employee_id"]] += row["hours"]
-    forced_counts = await _forced_counts(ids, opp_day)
-
-    stations = await directory.stations_by_ids([opp["station_id"]]) if opp["station_id"] else {}
-    crews = {c["id"]: c["code"] for c in await directory.crews(opp["site_id"])} if opp["crew_id"] else {}
-    units = (
-        {u["id"]: u["code"] for u in await directory.bargaining_units()} if opp["bargaining_unit_id"] else {}
-    )
+    crew, unit, station = await _group_codes(opp)
     opportunity = Opportunity(
         start=opp["starts_at"],
         end=opp["ends_at"],
         hours=opp["hours"],
-        crew=crews.get(opp["crew_id"]) if opp["crew_id"] else None,
-        bargaining_unit=units.get(opp["bargaining_unit_id"]) if opp["bargaining_unit_id"] else None,
-        station=stations[opp["station_id"]]["code"] if opp["station_id"] in stations else None,
+        crew=crew,
+        bargaining_unit=unit,
+        station=station,
         break_minutes=opp["break_minutes"],
     )
 
@@ -675,8 +707,11 @@ async def record_outcome(
     if opp["status"] == "cancelled":
         raise OvertimeError({"": "This overtime was cancelled; nothing can be recorded."})
     emp = (await directory.employees_by_ids([employee_id])).get(employee_id)
-    if emp is None or emp["site_id"] != opp["site_id"] or emp["status"] == "terminated":
-        raise OvertimeError({"employee_id": "That person does not work at this site."})
+    if emp is None:
+        raise OvertimeError({"employee_id": "No such employee."})
+    outside = await outside_group(emp, opp)
+    if outside:
+        raise OvertimeError({"employee_id": outside})
     book = await RuleBook.load()
     opp_day = opp["starts_at"].date()
     period, rules = period_of(book, emp, opp_day)
@@ -691,6 +726,36 @@ async def record_outcome(
             if attempt or not is_unique_violation(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+async def outside_group(emp: dict[str, Any], opp: dict[str, Any]) -> str:
+    """Why an answer to this overtime cannot be recorded for the person ("" when it can): only the
+    opportunity's group (its site, and its department, crew and bargaining unit when it names them),
+    and only people still employed, are offered it (overtime-and-union-rules.md §6)."""
+    name = emp["name"]
+    if emp["status"] == "terminated":
+        return f"{name} no longer works here: answers are recorded only for current employees."
+    if _in_group(emp, opp):
+        return ""
+    if emp["site_id"] != opp["site_id"]:
+        reasons = [f"works at {emp['site_code']}, the work is at another site"]
+    else:
+        crew, unit, _station = await _group_codes(opp)
+        reasons = []
+        if opp["department_id"] and emp["department_id"] != opp["department_id"]:
+            depts = {d["id"]: d["name"] for d in await directory.departments(opp["site_id"])}
+            wanted = depts.get(opp["department_id"], "another department")
+            reasons.append(f"department {emp['department_name'] or 'none'}, the work is for {wanted}")
+        if opp["crew_id"] and emp["crew_id"] != opp["crew_id"]:
+            theirs, wanted = emp["crew_code"] or "none", crew or "another crew"
+            reasons.append(f"crew {theirs}, the work is for crew {wanted}")
+        if opp["bargaining_unit_id"] and emp["bargaining_unit_id"] != opp["bargaining_unit_id"]:
+            theirs, wanted = emp["bargaining_unit_code"] or "none", unit or "another unit"
+            reasons.append(f"bargaining unit {theirs}, the work is for {wanted}")
+    return (
+        f"{name} is not in the group for this overtime ({'; '.join(reasons)}): "
+        "answers are recorded only for the people it is offered to."
+    )
 
 
 async def _record(
@@ -796,18 +861,37 @@ class CrewFairness:
     average: float
 
 
-async def fairness(site_id: int | None, on_date: date) -> list[CrewFairness]:
-    """Per crew: each member's hours charged in their current period, and the spread (§6)."""
-    people = await directory.active_employees(site_id)
-    crews = await directory.crews(site_id)
+async def fairness(
+    site_id: int | None, on_date: date, *, site_ids: Iterable[int] | None = None
+) -> list[CrewFairness]:
+    """Per crew: each member's hours charged in their current period, and the spread (§6).
+
+    One site (`site_id`), every site (None), or several at once (`site_ids`). Four queries whatever
+    the number of sites, crews or people; members are in call order (least charged, then most senior).
+    """
+    wanted = set(site_ids) if site_ids is not None else None
+    one = None if wanted is not None else site_id
+    people = await directory.active_employees(one)
+    crews = await directory.crews(one)
+    if wanted is not None:
+        people = [e for e in people if e["site_id"] in wanted]
+        crews = [c for c in crews if c["site_id"] in wanted]
     book = await RuleBook.load()
-    totals = await charged_totals(people, on_date, book=book)
-    seen = await _has_ledger(people, on_date, book)
+    periods: dict[int, tuple[date, RuleSet]] = {e["id"]: period_of(book, e, on_date) for e in people}
+    sums = {emp_id: 0.0 for emp_id in periods}
+    seen: set[int] = set()
+    if periods:
+        for row in await ledger_rows(None, min(p for p, _r in periods.values())):
+            mine = periods.get(row["employee_id"])
+            if mine is not None and row["period_start"] == mine[0]:
+                sums[row["employee_id"]] += row["hours"]
+                seen.add(row["employee_id"])
     by_crew: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for e in people:
         if e["crew_id"]:
-            row = {**e, "charged": totals.get(e["id"], 0.0), "has_ledger": e["id"] in seen}
-            row["period_start"], rules = period_of(book, e, on_date)
+            period, rules = periods[e["id"]]
+            row = {**e, "charged": round(sums[e["id"]], 2) + 0.0, "has_ledger": e["id"] in seen}
+            row["period_start"] = period
             row["new_entrant_rule"] = rules.equalization.new_entrant_charge
             by_crew[e["crew_id"]].append(row)
     out = []
@@ -828,17 +912,6 @@ async def fairness(site_id: int | None, on_date: date) -> list[CrewFairness]:
             )
         )
     return out
-
-
-async def _has_ledger(people: list[dict[str, Any]], on_date: date, book: RuleBook) -> set[int]:
-    periods = {e["id"]: period_of(book, e, on_date)[0] for e in people}
-    if not periods:
-        return set()
-    return {
-        r["employee_id"]
-        for r in await ledger_rows(list(periods), min(periods.values()))
-        if r["period_start"] == periods[r["employee_id"]]
-    }
 
 
 async def apply_entry_charge(employee_id: int, crew: CrewFairness, on_date: date) -> float:

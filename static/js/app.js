@@ -75,3 +75,14 @@ document.addEventListener("click", function (event) {
     if (!menu.contains(event.target)) menu.removeAttribute("open");
   });
 });
+
+// Back pressed twice in quick succession: each step fetches its page from the server (no history
+// cache on shared tablets), and an older answer arriving last would overwrite the newer page under
+// the newer URL. Abort the superseded request.
+(function () {
+  var pending = null;
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    if (pending && pending.readyState !== XMLHttpRequest.DONE) pending.abort();
+    pending = event.detail.xhr;
+  });
+})();

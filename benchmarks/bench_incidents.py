@@ -14,12 +14,15 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from statistics import median
 
 from harness import demo_database, server, signed_in_client, timings
 
 TOTAL_INCIDENTS = 20_000
 LOG_CASES = 500
 N = 200
+#: Seconds a user spends on the 300 Log screen page before asking for its PDF.
+THINK_SECONDS = 5
 
 
 async def _top_up() -> dict[str, int]:
@@ -146,13 +149,25 @@ def bench() -> list[dict]:
                     safety, "/incidents?since=2024-01-01&until=2025-12-31&status=closed", N
                 ),
             }
-            pdf_seconds = []
-            for _ in range(1 + 3):  # the first request also starts the print workers
+            log = f"site={seeded['site']}&year={seeded['year']}"
+
+            def print_log() -> tuple[float, bytes]:
                 started = time.perf_counter()
-                r = safety.get(f"/osha/300.pdf?site={seeded['site']}&year={seeded['year']}", timeout=120)
-                pdf_seconds.append(time.perf_counter() - started)
+                r = safety.get(f"/osha/300.pdf?{log}", timeout=120)
                 assert r.status_code == 200 and r.content[:5] == b"%PDF-", r.status_code
-            pages = _check_log_pdf(r.content)
+                return time.perf_counter() - started, r.content
+
+            first, _ = print_log()  # also starts the print workers
+            cold = []
+            for _ in range(3):
+                _forget_printed_parts(env["DATABASE_URL"])
+                cold.append(print_log()[0])
+            cached = [print_log()[0] for _ in range(3)]
+            _forget_printed_parts(env["DATABASE_URL"])
+            assert safety.get(f"/osha/300?{log}").status_code == 200
+            time.sleep(THINK_SECONDS)  # the user reads the screen page, then asks for the PDF
+            after_view, data = print_log()
+            pages = _check_log_pdf(data)
     for name, t in lists.items():
         rows.append(
             {
@@ -162,23 +177,37 @@ def bench() -> list[dict]:
                 "target": "p95 < 100 ms",
             }
         )
-    rows.append(
+    name = f"OSHA 300 Log PDF, {LOG_CASES} cases, {pages} pages"
+    rows += [
         {
-            "name": f"OSHA 300 Log PDF, {LOG_CASES} cases, {pages} pages (best of 3)",
-            "value": min(pdf_seconds[1:]),
+            "name": f"{name}: nothing laid out yet, median of 3",
+            "value": median(cold),
             "unit": "s",
             "target": "< 3 s",
-        }
-    )
-    rows.append(
+        },
         {
-            "name": f"OSHA 300 Log PDF, {LOG_CASES} cases, first request after start / median of 3",
-            "value": f"{pdf_seconds[0]:.2f} / {sorted(pdf_seconds[1:])[1]:.2f}",
+            "name": f"{name}: printed again, median of 3",
+            "value": median(cached),
             "unit": "s",
-            "target": "",
-        }
-    )
+            "target": "< 3 s",
+        },
+        {
+            "name": f"{name}: {THINK_SECONDS} s after opening the log page",
+            "value": after_view,
+            "unit": "s",
+            "target": "< 3 s",
+        },
+        {"name": f"{name}: first request after start", "value": first, "unit": "s", "target": ""},
+    ]
     return rows
+
+
+def _forget_printed_parts(url: str) -> None:
+    """Empty the printed-parts table (web/pdf_cache.py), as after a change to every page of the log."""
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        conn.execute("DELETE FROM wf_printed_part")
 
 
 def _check_log_pdf(data: bytes) -> int:
@@ -191,8 +220,8 @@ def _check_log_pdf(data: bytes) -> int:
     pages = PdfReader(io.BytesIO(data)).pages
     assert len(pages) >= LOG_CASES // 13, len(pages)
     for n, page in enumerate(pages, start=1):
-        text = page.extract_text()
-        assert f"Page {n} of {len(pages)}" in text and f"Log page {n} of {len(pages)}" in text, n
+        text = " ".join(page.extract_text().split())
+        assert f"Page {n} of {len(pages)}" in text and "(A) Case no." in text, n
     return len(pages)
 
 

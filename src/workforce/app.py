@@ -50,6 +50,13 @@ async def _open_pool() -> None:
         await eng.start_connection_pool(min_size=1, max_size=size)
 
 
+async def _stop_printing() -> None:
+    """Cancel PDF warm-ups (they use the database, closed next) and stop the print workers."""
+    from workforce.web import pdf_cache
+
+    await pdf_cache.shutdown()
+
+
 async def _close_pool() -> None:
     from piccolo.engine.postgres import PostgresEngine
 
@@ -103,7 +110,7 @@ def create_app(extra_routes: list | None = None) -> Litestar:
         ),
         request_max_body_size=settings.max_body_bytes,
         on_startup=[_open_pool],
-        on_shutdown=[_close_pool],
+        on_shutdown=[_stop_printing, _close_pool],
         logging_config=LoggingConfig(
             log_exceptions="debug" if settings.debug else "never",
             loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"]}},

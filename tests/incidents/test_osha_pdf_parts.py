@@ -1,18 +1,22 @@
-"""The long 300 Log PDF printed in parts side by side (web.pdf.render_pdf_parts): one global "Page X of Y",
-the form's headings and page totals on every sheet, privacy cases masked, and numbering that stays right
-when a part prints more pages than expected."""
+"""The long 300 Log PDF printed as parts laid out side by side and kept, under one frame (web.pdf.pdf_long_response):
+one global "Page X of Y", the form's headings and page totals on every sheet, privacy cases masked,
+parts that have not changed never laid out again, and numbering that stays right when a part prints more
+pages than its form pages."""
 
+import asyncio
 import io
 import re
+import time
 from datetime import date, datetime
 
 from pypdf import PdfReader
 
-from tests.conftest import login
+from tests.conftest import login, make_user, run
 from tests.incidents.helpers import make_plant
 from tests.incidents.test_osha_forms import YEAR, record_cases
 from workforce.incidents import osha_log, routes_osha
-from workforce.web import pdf
+from workforce.web import pdf, pdf_stamp, pdf_workers
+from workforce.web.tables import PrintedPart
 
 SPECS = {  # the column each kind of case lands in, with K = 4 days away and L = 2 restricted days
     "H": {"days_away": 4},
@@ -37,10 +41,18 @@ def page_texts(data: bytes) -> list[str]:
     ]
 
 
-def test_split_evenly_keeps_order_and_balances():
-    assert pdf.split_evenly(list(range(5)), 2) == [[0, 1, 2], [3, 4]]
-    assert pdf.split_evenly(list(range(3)), 5) == [[0], [1], [2]]
-    assert pdf.split_evenly([], 2) == [[]]
+def test_chunks_start_at_fixed_places():
+    assert pdf.chunks(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
+    assert pdf.chunks(list(range(6)), 2)[:2] == pdf.chunks(list(range(5)), 2)[:2]  # growth touches the tail
+    assert pdf.chunks([], 2) == [[]]
+
+
+def count_layouts(monkeypatch) -> list[str]:
+    """The HTML of every part sent to a print worker."""
+    sent: list[str] = []
+    real = pdf_workers.submit
+    monkeypatch.setattr(pdf_workers, "submit", lambda html: sent.append(html) or real(html))
+    return sent
 
 
 def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
@@ -48,20 +60,23 @@ def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
     specs = [SPECS["privacy" if n in PRIVACY else COLUMN(n)] for n in range(60)]
     record_cases(plant, specs)
     monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
-    calls = []
-    real = pdf._render_parts
-    monkeypatch.setattr(pdf, "_render_parts", lambda *a: calls.append(a[3]) or real(*a))
-    login(client, "sofia", ["safety"])
+    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
+    sent = count_layouts(monkeypatch)
+    make_user("sofia", ["safety"], full_name="Sofia Lindqvist")
+    login(client, "sofia")
 
-    r = client.get(f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}")
+    url = f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}"
+    r = client.get(url)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
-    assert calls == [[0, 1]]  # two parts, each numbered right the first time
+    assert len(sent) == 3  # form pages 1-2, 3-4 and 5, side by side
+    assert run(PrintedPart.count()) == 3
     texts = page_texts(r.content)
     assert len(texts) == 5  # 60 cases, 13 lines a page
     assert PdfReader(io.BytesIO(r.content)).metadata.title.startswith("OSHA Form 300: Log")
     for n, text in enumerate(texts, start=1):
         assert f"Page {n} of 5" in text, (n, text[-80:])
-        assert f"Log page {n} of 5" in text
+        assert "Printed by Sofia Lindqvist at" in text  # the frame: who printed, on every sheet
+        assert "Riverside" in text.split("(A) Case no.")[0]  # the header: organisation and site
         for heading in HEADINGS:
             assert heading in text, (n, heading)
         assert text.count("Page totals") == 1
@@ -85,6 +100,60 @@ def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
         assert bool(re.search(rf"RIVLast{n + 1}\b", flat)) is (n not in PRIVACY), n
     for n in range(1, 61):
         assert f"{YEAR}-{n:03d}" in flat
+
+
+
+
+def test_printing_again_lays_out_only_the_parts_that_changed(client, monkeypatch):
+    plant = make_plant(employees=40)
+    record_cases(plant, [SPECS["J"]] * 30)  # 3 form pages
+    monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
+    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
+    sent = count_layouts(monkeypatch)
+    make_user("sofia", ["safety"], full_name="Sofia Lindqvist")
+    login(client, "sofia")
+    url = f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}"
+
+    first = page_texts(client.get(url).content)
+    assert len(sent) == 2
+    make_user("omar", ["compliance"], full_name="Omar Haddad")
+    login(client, "omar")
+    again = page_texts(client.get(url).content)
+    assert len(sent) == 2  # every part came from the table
+    assert len(again) == 3 and all("Printed by Omar Haddad at" in t for t in again)
+    assert [t.split("Printed by")[0] for t in again] == [t.split("Printed by")[0] for t in first]
+
+    record_cases(plant, [SPECS["H"]])  # case 31, the next number, lands on form page 3: only the last part changes
+    grown = page_texts(client.get(url).content)
+    assert len(sent) == 3 and "(all pages; carry to Form 300A) 0 1 0 30" in grown[-1]
+    assert grown[0].split("Printed by")[0] == again[0].split("Printed by")[0]
+
+
+def test_opening_the_long_log_lays_out_its_pdf_in_the_background(client, monkeypatch):
+    plant = make_plant(employees=30)
+    record_cases(plant, [SPECS["J"]] * 27)
+    monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
+    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
+    sent = count_layouts(monkeypatch)
+    login(client, "sofia", ["safety"])
+    assert client.get(f"/osha/300?site={plant['sites']['RIV']}&year={YEAR}").status_code == 200
+    deadline = time.monotonic() + 60
+    while run(PrintedPart.count()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(sent) == 2 and run(PrintedPart.count()) == 2
+    r = client.get(f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}")
+    assert r.status_code == 200 and len(page_texts(r.content)) == 3
+    assert len(sent) == 2  # printed from the warm-up's parts
+
+
+def test_the_frame_must_have_a_page_for_every_content_page():
+    one = pdf.render_pdf_bytes("print/base.html", {**_log_context(1), "print_frame_pages": 1})
+    try:
+        pdf_stamp.stamp(one, [one, one])
+    except ValueError as exc:
+        assert "frame has 1 pages, content 2" in str(exc)
+    else:
+        raise AssertionError("a missing frame page must not pass")
 
 
 def _log_context(cases: int, description: str = "laceration, left hand, sheet edge") -> dict:
@@ -121,19 +190,26 @@ def _log_context(cases: int, description: str = "laceration, left hand, sheet ed
     }
 
 
-def test_parts_are_numbered_again_when_a_part_prints_more_pages_than_expected():
-    ctx = _log_context(65)  # 5 form pages
-    runs = pdf.split_evenly(ctx.pop("pages"), 2)  # 3 + 2
-    data = pdf.render_pdf_parts("incidents/osha300_print.html", ctx, [{"pages": run} for run in runs], [1, 1])
+def test_numbering_follows_the_pages_actually_printed(db):
+    # Long descriptions make each 13-line form page spill onto a second sheet: the frame is made for
+    # the pages the parts really printed, so "Page X of Y" still counts every sheet.
+    ctx = _log_context(26, description="crushed finger between die and stripper plate " * 12)
+    parts = [{"pages": [p]} for p in ctx.pop("pages")]
+    data = asyncio.run(pdf.render_long_pdf("incidents/osha300_print.html", ctx, parts))
     texts = page_texts(data)
-    assert len(texts) == 5
+    assert len(texts) > 2
     for n, text in enumerate(texts, start=1):
-        assert f"Page {n} of 5" in text and f"Log page {n} of 5" in text
+        assert f"Page {n} of {len(texts)}" in text
 
 
-def test_a_single_part_is_the_plain_document():
-    ctx = _log_context(20)
-    pages = ctx.pop("pages")
-    data = pdf.render_pdf_parts("incidents/osha300_print.html", ctx, [{"pages": pages}], [2])
-    texts = page_texts(data)
-    assert [t.count(f"Page {n} of 2") for n, t in enumerate(texts, start=1)] == [1, 1]
+def test_a_print_during_the_warm_up_waits_for_its_parts(client, monkeypatch):
+    plant = make_plant(employees=30)
+    record_cases(plant, [SPECS["J"]] * 27)
+    monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
+    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
+    sent = count_layouts(monkeypatch)
+    login(client, "sofia", ["safety"])
+    assert client.get(f"/osha/300?site={plant['sites']['RIV']}&year={YEAR}").status_code == 200
+    r = client.get(f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}")  # warm-up still running
+    assert r.status_code == 200 and len(page_texts(r.content)) == 3
+    assert len(sent) == 2  # each part laid out once

@@ -15,14 +15,21 @@ from workforce.db import StaleVersion
 from workforce.incidents import osha_log, queries, service_osha, service_rates
 from workforce.incidents.routes_common import OSHA_FORMS, RATES
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_float, parse_int
-from workforce.web.pdf import PART_WORKERS, pdf_parts_response, pdf_response, split_evenly
+from workforce.web.pdf import chunks, pdf_long_response, pdf_response, warm_long_pdf
 from workforce.web.responses import page, redirect
 
 #: Case lines per printed 300 Log page (the paper form has 13 lines per page).
 LOG_LINES_PER_PAGE = 13
-#: From this many cases the 300 Log PDF is printed in parts side by side (web.pdf.render_pdf_parts);
+#: From this many cases the 300 Log PDF is printed in parts side by side and kept (web.pdf.pdf_long_response);
 #: below it one process is quicker than starting the parts.
 LOG_PARTS_FROM_CASES = 100
+#: Form pages per part: parts start at fixed pages, so a new case re-lays out only the last part.
+LOG_PAGES_PER_PART = 10
+LOG_PDF_TEMPLATE = "incidents/osha300_print.html"
+
+
+def _log_title(year: int) -> str:
+    return f"OSHA Form 300: Log of Work-Related Injuries and Illnesses {year}"
 
 
 async def _site_year(request: Request) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
@@ -84,33 +91,32 @@ async def _log_context(site: dict[str, Any], year: int, per_page: int | None) ->
 async def log_page(request: Request) -> Template:
     site, year, choices = await _site_year(request)
     ctx = await _log_context(site, year, None)
+    if len(ctx["lines"]) >= LOG_PARTS_FROM_CASES:
+        # The next click is often "Print PDF": lay out the long log's parts meanwhile.
+        printed = {**ctx, "pages": osha_log.log_pages(ctx["lines"], LOG_LINES_PER_PAGE)}
+        warm_long_pdf(
+            request, LOG_PDF_TEMPLATE, _log_title(year), _log_parts(printed), **_log_print(site, printed)
+        )
     ctx.update(sites=choices, years=_years())
     return page(request, "incidents/osha300.html", ctx)
+
+
+def _log_parts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"pages": run} for run in chunks(ctx["pages"], LOG_PAGES_PER_PART)]
+
+
+def _log_print(site: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+    return {**ctx, "orientation": "landscape", "site_name": site["name"]}
 
 
 @get("/osha/300.pdf", guards=OSHA_FORMS)
 async def log_pdf(request: Request) -> Response:
     site, year, _choices = await _site_year(request)
     ctx = await _log_context(site, year, LOG_LINES_PER_PAGE)
-    args = (
-        request,
-        "incidents/osha300_print.html",
-        f"OSHA Form 300: Log of Work-Related Injuries and Illnesses {year}",
-        f"osha-300-{site['code']}-{year}.pdf",
-    )
+    args = (request, LOG_PDF_TEMPLATE, _log_title(year), f"osha-300-{site['code']}-{year}.pdf")
     if len(ctx["lines"]) < LOG_PARTS_FROM_CASES:
-        return await pdf_response(*args, orientation="landscape", site_name=site["name"], **ctx)
-    # A long log in runs of whole form pages, one run per worker. Each form page (13 lines, page totals)
-    # prints on one sheet, so every run knows its page numbers in advance.
-    runs = split_evenly(ctx.pop("pages"), PART_WORKERS)
-    return await pdf_parts_response(
-        *args,
-        parts=[{"pages": run} for run in runs],
-        page_counts=[len(run) for run in runs],
-        orientation="landscape",
-        site_name=site["name"],
-        **ctx,
-    )
+        return await pdf_response(*args, **_log_print(site, ctx))
+    return await pdf_long_response(*args, parts=_log_parts(ctx), **_log_print(site, ctx))
 
 
 @get("/osha/300.csv", guards=OSHA_FORMS)

@@ -1,23 +1,15 @@
 """One helper turns any template into a PDF response. The template extends print/base.html, the
 single print layout (header, 'Page X of Y' footer, printed by and at).
 
-Long documents (the 500-case OSHA 300 log) can be printed in parts, side by side in worker processes
-(`render_pdf_parts` / `pdf_parts_response`): WeasyPrint's layout is pure Python, so threads would take
-turns on the GIL; processes use every core. The parts are joined with pypdf and keep one global
-"Page X of Y"."""
+Long documents (the 500-case OSHA 300 log) are printed as parts plus a frame (`pdf_long_response`):
+the parts are the content without page furniture, laid out side by side in worker processes and kept
+(web/pdf_cache.py), so a part that has not changed is never laid out again; the frame is print/base.html's
+header and footer on as many empty pages, stamped over the parts (web/pdf_stamp.py)."""
 
 from __future__ import annotations
 
-import gc
-import io
-import logging
 import mimetypes
-import multiprocessing
-import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,14 +19,11 @@ import anyio.to_thread
 from litestar import Request, Response
 
 from workforce.settings import ROOT, get_settings
+from workforce.web import pdf_cache, pdf_stamp
 from workforce.web.responses import base_context
 from workforce.web.templating import render_string
 
 STATIC = (ROOT / "static").resolve()
-#: Worker processes for printing in parts: one per core, at most two (the production box has two).
-PART_WORKERS = max(1, min(2, os.cpu_count() or 1))
-
-log = logging.getLogger(__name__)
 
 
 def _local_fetcher():
@@ -59,161 +48,14 @@ def _local_fetcher():
     return LocalFetcher()
 
 
-def _html(html: str):
+def html_document(html: str):
     from weasyprint import HTML  # imported late: it pulls in Pango, needed only when printing
 
     return HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=_local_fetcher())
 
 
 def render_pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
-    return _html(render_string(template, context)).write_pdf()
-
-
-# ---------------------------------------------------------------- long documents in parts
-
-
-def split_evenly(items: Sequence[Any], parts: int) -> list[list[Any]]:
-    """`items` in at most `parts` consecutive runs whose lengths differ by one at most (no empty run)."""
-    parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
-    runs, start = [], 0
-    for n in range(parts):
-        end = start + size + (1 if n < extra else 0)
-        runs.append(list(items[start:end]))
-        start = end
-    return runs
-
-
-def _part_css(first_page: int, total_pages: int, continuation: bool) -> str:
-    """The part's page numbers: print.css counts from 1 to counter(pages) within one document, so a
-    part starts its page counter at its place in the whole and prints the whole's page count.
-    A user stylesheet: `!important` lets it win over print.css (an author sheet)."""
-    css = (
-        f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {int(total_pages)}" !important; }} }}'
-        f"@page :first {{ counter-reset: page {int(first_page)} !important; }}"
-    )
-    if continuation:
-        css += ".print-title { display: none !important; }"  # print/base.html's title: once, on page 1
-    return css
-
-
-def _render_part(html: str, first_page: int, total_pages: int, continuation: bool) -> tuple[bytes, int]:
-    """Runs in a worker process (top level, so a spawned process can import it): one part's PDF and
-    its page count. Only the HTML string travels; the worker has its own fetcher and fonts."""
-    from weasyprint import CSS
-
-    document = _html(html).render(stylesheets=[CSS(string=_part_css(first_page, total_pages, continuation))])
-    return document.write_pdf(), len(document.pages)
-
-
-def _start_worker() -> None:
-    """A worker only prints. It ends with the app process: uvicorn ends itself by re-raising SIGTERM, which
-    skips the executor's own clean-up, and a worker would wait for work forever.
-    WeasyPrint makes millions of short-lived objects and the collector's default thresholds spend about an
-    eighth of the time scanning them: collect less often (a worker peaks near 300 MB instead of 200 MB).
-    Then load WeasyPrint, Pango and the fonts once, not in the first request."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="exit-with-app").start()
-    gc.set_threshold(50_000, 10, 10)
-    _render_part("<p>warm</p>", 1, 1, False)
-
-
-def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
-    parent.join()  # returns when the parent process has ended, however it ended
-    os._exit(0)
-
-
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _part_pool() -> ProcessPoolExecutor:
-    """One pool per app process, started on first use and kept: starting a worker costs a second."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(
-                max_workers=PART_WORKERS,
-                mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads
-                initializer=_start_worker,
-            )
-        return _pool
-
-
-def _discard_pool(broken: ProcessPoolExecutor) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is broken:
-            _pool = None
-    broken.shutdown(wait=False, cancel_futures=True)
-
-
-def _render_parts(htmls: list[str], starts: list[int], total: int, which: list[int]) -> dict[int, tuple]:
-    """Render the parts numbered in `which` side by side; {part: (pdf, pages)}."""
-
-    def run(pool: ProcessPoolExecutor) -> dict[int, tuple]:
-        futures = {i: pool.submit(_render_part, htmls[i], starts[i], total, i > 0) for i in which}
-        return {i: f.result() for i, f in futures.items()}
-
-    pool = _part_pool()
-    try:
-        return run(pool)
-    except BrokenProcessPool:
-        # A worker died (killed, out of memory): start a fresh pool and try this document once more.
-        _discard_pool(pool)
-        return run(_part_pool())
-
-
-def _join_pdfs(parts: list[bytes]) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for n, data in enumerate(parts):
-        reader = PdfReader(io.BytesIO(data))
-        if n == 0 and reader.metadata:
-            writer.add_metadata(dict(reader.metadata))  # title, creator, dates of the first part
-        writer.append(reader)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def render_pdf_parts(
-    template: str,
-    context: dict[str, Any],
-    parts: Sequence[dict[str, Any]],
-    page_counts: Sequence[int],
-) -> bytes:
-    """Print one long document as consecutive parts rendered in parallel worker processes, joined in
-    order, with "Page X of Y" counted over the whole.
-
-    Each part renders `template` with `context` updated by that part's dict (e.g. its slice of the
-    rows); print/base.html's title shows on the first part only. `page_counts` is the number of pages
-    each part is expected to print (a form with a fixed number of lines per page knows it). A part that
-    prints a different number is numbered again with the real counts (a second, slower pass, logged);
-    so the numbers are always right, and fast when the guess holds.
-    A single part is rendered here, without workers."""
-    if len(parts) != len(page_counts) or not parts:
-        raise ValueError("one expected page count per part, at least one part")
-    if len(parts) == 1:
-        return render_pdf_bytes(template, {**context, **parts[0]})
-    htmls = [render_string(template, {**context, **part}) for part in parts]
-    counts = [max(1, int(n)) for n in page_counts]
-    done: dict[int, tuple[bytes, int, int, int]] = {}  # part -> (pdf, pages, its first page, total)
-    for attempt in (1, 2):
-        starts = [1 + sum(counts[:i]) for i in range(len(counts))]
-        total = sum(counts)
-        which = [i for i in range(len(parts)) if i not in done or done[i][2:] != (starts[i], total)]
-        for i, (data, pages) in _render_parts(htmls, starts, total, which).items():
-            done[i] = (data, pages, starts[i], total)
-        actual = [done[i][1] for i in range(len(parts))]
-        if actual == counts:
-            break
-        # The numbers in the footer do not move the content, so the second pass prints the same pages.
-        log.warning("%s: parts printed %s pages, expected %s (pass %d)", template, actual, counts, attempt)
-        counts = actual
-    return _join_pdfs([done[i][0] for i in range(len(parts))])
+    return html_document(render_string(template, context)).write_pdf()
 
 
 # ---------------------------------------------------------------- responses
@@ -253,16 +95,52 @@ async def pdf_response(
     return _pdf(data, filename)
 
 
-async def pdf_parts_response(
+def chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """`items` in consecutive runs of `size` (the last may be shorter). Runs start at fixed places, so
+    adding an item at the end changes only the last run: the others are printed from the cache."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
+
+
+def part_htmls(template: str, context: dict[str, Any], parts: Sequence[dict[str, Any]]) -> list[str]:
+    """Each part's HTML: `template` with `context` updated by the part, without page furniture, and the
+    document's title on the first part only."""
+    return [
+        render_string(template, {**context, **part, "print_part": True, "print_title": n == 0})
+        for n, part in enumerate(parts)
+    ]
+
+
+def render_frame(context: dict[str, Any], pages: int) -> bytes:
+    """print/base.html's header and footer ("Page X of Y", printed by and at) on `pages` empty pages."""
+    return render_pdf_bytes("print/base.html", {**context, "print_frame_pages": pages})
+
+
+async def render_long_pdf(template: str, context: dict[str, Any], parts: Sequence[dict[str, Any]]) -> bytes:
+    laid_out = await pdf_cache.laid_out(part_htmls(template, context, parts))
+    total = sum(pages for _data, pages in laid_out)
+
+    def finish() -> bytes:
+        return pdf_stamp.stamp(render_frame(context, total), [data for data, _pages in laid_out])
+
+    return await anyio.to_thread.run_sync(finish)
+
+
+async def pdf_long_response(
     request: Request,
     template: str,
     title: str,
     filename: str,
     parts: Sequence[dict[str, Any]],
-    page_counts: Sequence[int],
     **context: Any,
 ) -> Response:
-    """`pdf_response` for a long document printed in parts (see `render_pdf_parts`)."""
+    """`pdf_response` for a long document: `template` is rendered once per part, with `context`
+    updated by that part's dict (e.g. its run of form pages); see the module's docstring."""
     ctx = print_context(request, title, **context)
-    data = await anyio.to_thread.run_sync(render_pdf_parts, template, ctx, parts, page_counts)
-    return _pdf(data, filename)
+    return _pdf(await render_long_pdf(template, ctx, parts), filename)
+
+
+def warm_long_pdf(
+    request: Request, template: str, title: str, parts: Sequence[dict[str, Any]], **context: Any
+) -> None:
+    """Start laying out the parts of a long PDF the user is likely to print next (no waiting)."""
+    pdf_cache.warm(part_htmls(template, print_context(request, title, **context), parts))

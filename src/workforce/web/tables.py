@@ -1,6 +1,6 @@
-"""Shell-level tables: idempotency keys (one record per submit) and server-side form drafts."""
+"""Shell-level tables: idempotency keys (one record per submit), server-side form drafts, printed parts."""
 
-from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Bytea, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -22,3 +22,13 @@ class FormDraft(Table, tablename="wf_form_draft"):
     form = Varchar(length=60, index=True)
     data = JSON(default={})
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class PrintedPart(Table, tablename="wf_printed_part"):
+    """A laid-out part of a long PDF, keyed by a hash of its HTML and the print styles (web/pdf_cache.py).
+    It holds no names of who printed or when: those are on the frame stamped over it at print time."""
+
+    key = Varchar(length=64, unique=True, index=True)
+    pdf = Bytea()
+    pages = Integer()
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -1,0 +1,70 @@
+"""Lay the pages of content PDFs under the pages of a frame PDF.
+
+A long document is printed as content parts without page furniture (cacheable: they hold nothing about
+who prints, when, or how many pages the whole has) and one cheap frame: the print layout's header and
+footer with "Page X of Y", printed by and at, on as many empty pages as the content has. Each content page
+becomes a form XObject drawn on its frame page. Nothing is re-parsed, so this takes milliseconds where
+merging page content streams took seconds. Links and other annotations of the content are not carried
+over: the documents printed this way are forms on paper."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+CONTENT = NameObject("/WfContent")
+
+
+def stamp(frame: bytes, contents: Sequence[bytes]) -> bytes:
+    """The frame's pages, each with the next content page underneath (same page size expected)."""
+    writer = PdfWriter(clone_from=io.BytesIO(frame))
+    pages = [page for data in contents for page in PdfReader(io.BytesIO(data)).pages]
+    if len(pages) != len(writer.pages):
+        raise ValueError(f"frame has {len(writer.pages)} pages, content {len(pages)}")
+    for frame_page, page in zip(writer.pages, pages, strict=True):
+        _draw_under(writer, frame_page, page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _draw_under(writer: PdfWriter, frame_page, page) -> None:
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data())
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): page.mediabox,
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
+    if "/Group" in page:  # transparency group of the content page, if WeasyPrint set one
+        form[NameObject("/Group")] = page["/Group"].clone(writer)
+    form_ref = writer._add_object(form.flate_encode())
+
+    # WeasyPrint shares one resource dictionary between pages: each frame page gets its own copy, or
+    # every page would draw the last page's content.
+    shared = frame_page.get("/Resources")
+    resources = DictionaryObject(shared.get_object()) if shared is not None else DictionaryObject()
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    xobjects[CONTENT] = form_ref
+    resources[NameObject("/XObject")] = xobjects
+    frame_page[NameObject("/Resources")] = resources
+
+    # Content first, frame on top; the frame's own drawing state is saved and restored around it.
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    before.set_data(b"q /WfContent Do Q q\n")
+    after.set_data(b"\nQ\n")
+    current = frame_page.get("/Contents")
+    streams = []
+    if current is not None:
+        current_obj = current.get_object()
+        streams = list(current_obj) if isinstance(current_obj, ArrayObject) else [current]
+    frame_page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(before), *streams, writer._add_object(after)]
+    )

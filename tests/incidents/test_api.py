@@ -5,11 +5,14 @@ hours used. Both need a token of safety, compliance or HR (401 without, 403 for 
 import json
 from datetime import date
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import api_token
 from tests.incidents.scene import build_scene
+from workforce.incidents.api import ClassifyFacts, ClassifyResult, RatesReport
+from workforce.incidents.osha import CASE_TYPES, FACT_KEYS, PRIVACY_REASONS, REQUIRED_KEYS, TREATMENTS
 from workforce.incidents.osha_cli import osha
 
 KEYS = [
@@ -141,8 +144,17 @@ def test_rates_api_returns_rates_counts_and_hours(client):
     assert body["site"]["code"] == "RIV" and body["year"] == scene.year
     assert body["hours"] == {"value": 760_000.0, "source": "entered"}
     assert body["counts"]["recordable"] == 1 and body["counts"]["other_cases"] == 1
-    assert body["rates"]["trir"] == pytest.approx(200_000 / 760_000)
+    # Rates with two decimals (200,000 / 760,000 = 0.263...); counts and hours exact.
+    assert body["rates"]["trir"] == 0.26
     assert body["rates"]["dart"] == 0 and body["rates"]["avg_days_away"] is None
+    assert "2 decimals" in body["definitions"]["rounding"]
+    for point in body["trend"]:
+        for key in ("month_rates", "rolling_12_months"):
+            for value in point[key].values():
+                assert value is None or round(value, 2) == value, (point["month"], key, value)
+    assert sum(p["hours"] for p in body["trend"]) == pytest.approx(
+        760_000 * len(body["trend"]) / (date.today().month if scene.year == date.today().year else 12)
+    )  # the entered hours spread evenly, not rounded per month
     # The current year's trend stops at this month; past years show all twelve.
     assert len(body["trend"]) == (date.today().month if scene.year == date.today().year else 12)
     assert "rolling_12_months" in body["trend"][0]
@@ -181,3 +193,97 @@ def test_endpoints_are_in_the_openapi_schema(client):
     token = api_token("ada", ["admin"])
     paths = client.get("/schema/openapi.json", headers=auth(token)).json()["paths"]
     assert "/api/v1/osha/classify" in paths and "/api/v1/safety/rates" in paths
+
+
+def _schema(schema: dict, doc: dict) -> dict:
+    ref = schema.get("$ref")
+    return doc["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else schema
+
+
+def _problem_responses(operation: dict, doc: dict, codes: set[str]) -> None:
+    assert codes <= set(operation["responses"]), set(operation["responses"])
+    for code in codes:
+        content = operation["responses"][code]["content"]
+        problem = _schema(content["application/problem+json"]["schema"], doc)
+        assert {"title", "status", "detail", "errors"} <= set(problem["properties"]), code
+        assert operation["responses"][code]["description"], code
+
+
+def test_openapi_documents_the_classify_contract(client):
+    doc = client.get("/schema/openapi.json", headers=auth(api_token("ada", ["admin"]))).json()
+    operation = doc["paths"]["/api/v1/osha/classify"]["post"]
+    # The body: every facts key, the three required ones, the code lists, nothing else allowed.
+    body = operation["requestBody"]
+    assert body["required"] is True
+    facts = _schema(body["content"]["application/json"]["schema"], doc)
+    assert list(facts["properties"]) == list(FACT_KEYS)
+    assert facts["required"] == list(REQUIRED_KEYS) and facts["additionalProperties"] is False
+    assert set(facts["properties"]["case_type"]["enum"]) == set(CASE_TYPES)
+    assert set(facts["properties"]["treatments"]["items"]["enum"]) == set(TREATMENTS)
+    assert set(facts["properties"]["privacy_reasons"]["items"]["enum"]) == set(PRIVACY_REASONS)
+    assert facts["properties"]["days_away"]["minimum"] == 0
+    # The answer: the contract's keys, in order, all present.
+    result = _schema(operation["responses"]["200"]["content"]["application/json"]["schema"], doc)
+    assert list(result["properties"]) == KEYS and set(result["required"]) == set(KEYS)
+    assert [p["name"] for p in operation["parameters"]] == ["cap"]
+    assert "180" in operation["parameters"][0]["description"]
+    _problem_responses(operation, doc, {"400", "401", "403", "422"})
+
+
+def test_openapi_documents_the_rates_parameters_and_answer(client):
+    build_scene()
+    token = api_token("ada", ["admin"])
+    doc = client.get("/schema/openapi.json", headers=auth(token)).json()
+    operation = doc["paths"]["/api/v1/safety/rates"]["get"]
+    params = {p["name"]: p for p in operation["parameters"]}
+    assert set(params) == {"site", "year"}
+    assert "code" in params["site"]["description"] and "year" in params["year"]["description"].lower()
+    report = _schema(operation["responses"]["200"]["content"]["application/json"]["schema"], doc)
+    real = client.get("/api/v1/safety/rates?site=RIV", headers=auth(token)).json()
+    assert set(report["properties"]) == set(real) == set(report["required"])
+    for name in ("counts", "hours", "rates", "period", "site"):
+        assert set(_schema(report["properties"][name], doc)["properties"]) == set(real[name]), name
+    trend = _schema(report["properties"]["trend"]["items"], doc)
+    assert set(trend["properties"]) == set(real["trend"][0])
+    _problem_responses(operation, doc, {"401", "403", "422"})
+
+
+@pytest.mark.parametrize("facts", FACTS)
+def test_documented_models_fit_real_answers(client, facts):
+    """The OpenAPI models are the contract: real bodies and answers decode into them, unknown keys refused."""
+    msgspec.convert(facts, ClassifyFacts)
+    token = api_token("sofia", ["safety"])
+    r = client.post("/api/v1/osha/classify", content=json.dumps(facts), headers=auth(token))
+    assert list(msgspec.structs.asdict(msgspec.json.decode(r.content, type=ClassifyResult))) == KEYS
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.convert({**facts, "colour": "red"}, ClassifyFacts)
+
+
+def test_documented_rates_model_fits_the_real_answer(client):
+    build_scene()
+    token = api_token("carl", ["compliance"])
+    r = client.get("/api/v1/safety/rates?site=RIV", headers=auth(token))
+    report = msgspec.json.decode(r.content, type=RatesReport)
+    assert report.counts.recordable == 1 and report.hours.source == "entered"
+
+
+def test_documenting_the_parameters_changed_no_answer(client):
+    """The declared parameters take text, so our own checks (and messages) still answer bad values."""
+    build_scene()
+    token = api_token("carl", ["compliance"])
+    r = client.get("/api/v1/safety/rates?site=RIV&year=20x6", headers=auth(token))
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"field": "year", "message": f"expected a calendar year up to {date.today().year + 1}, got '20x6'"}
+    ]
+    r = client.get("/api/v1/safety/rates?site=riv&year=", headers=auth(token))
+    assert r.status_code == 200 and r.json()["year"] == date.today().year
+    r = client.post("/api/v1/osha/classify", content=b"", headers=auth(token))
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"field": "facts", "message": "expected an object, got null"}
+    ]
+    r = client.post("/api/v1/osha/classify", content=b"{not json", headers=auth(token))
+    assert r.status_code == 400 and r.json()["detail"].startswith("The body is not JSON: ")
+    facts = {"work_related": True, "new_case": True, "case_type": "injury", "days_away": 250}
+    for cap, days in (("", 180), ("FALSE", 250), ("0", 250), ("1", 180)):
+        r = client.post(f"/api/v1/osha/classify?cap={cap}", content=json.dumps(facts), headers=auth(token))
+        assert r.status_code == 200 and r.json()["days_away"] == days, cap

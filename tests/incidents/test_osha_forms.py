@@ -3,6 +3,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,12 +58,14 @@ def year_figures(plant, **values):
     run(
         OshaYearData.insert(
             OshaYearData(
-                site_id=plant["sites"]["RIV"],
-                year=YEAR,
-                average_employees=380,
-                total_hours=760_000.0,
-                hours_note="Payroll",
-                **values,
+                **{
+                    "site_id": plant["sites"]["RIV"],
+                    "year": YEAR,
+                    "average_employees": 380,
+                    "total_hours": 760_000.0,
+                    "hours_note": "Payroll",
+                    **values,
+                }
             )
         )
     )
@@ -82,13 +85,31 @@ def test_rates_on_the_worked_example(db):
         "days_away": 61,
         "restricted_days": 43,
     }
-    rates = report["rates"]
-    assert round(rates["trir"], 2) == 3.95 and round(rates["dart"], 2) == 1.84
-    assert round(rates["ltifr"], 2) == 3.95 and round(rates["severity"], 1) == 27.4
-    assert round(rates["dafw"], 2) == 0.79 and round(rates["avg_days_away"], 1) == 20.3
-    assert len(report["trend"]) == 12 and report["trend"][-1]["rolling_12_months"]["trir"] == pytest.approx(
-        rates["trir"]
-    )
+    # The notes' figures (section 14), reported with two decimals: severity 27.4 is 27.37, 20.3 is 20.33.
+    assert report["rates"] == {
+        "trir": 3.95,
+        "dart": 1.84,
+        "dafw": 0.79,
+        "ltir": 0.79,
+        "ltifr": 3.95,
+        "severity": 27.37,
+        "avg_days_away": 20.33,
+    }
+    assert report["hours"] == {"value": 760_000.0, "source": "entered"}
+    assert len(report["trend"]) == 12 and report["trend"][-1]["rolling_12_months"]["trir"] == 3.95
+
+
+def test_rates_page_shows_two_decimals_and_exact_counts_and_hours(client):
+    plant = make_plant()
+    record_cases(plant, WORKED_EXAMPLE)
+    year_figures(plant, total_hours=760_000.5)
+    login(client, "carl", ["compliance"])
+    html = client.get(f"/safety/rates?site={plant['sites']['RIV']}&year={YEAR}").text
+    cards = html.split('data-uitest="rates"')[1].split("</section>")[0]
+    for shown in ("3.95", "1.84", "27.37", "15 (G 1, H 3, I 4, J 7)", "61 / 43", "760,000.5"):
+        assert shown in cards, shown
+    trend = html.split('data-uitest="trend"')[1].split("</table>")[0]
+    assert not re.search(r"\d\.\d{3,}", cards + trend)  # no unrounded rate, not even in a meter value
 
 
 def test_log_screen_and_pdf_share_the_partial_with_columns_totals_and_pages(client):
@@ -121,7 +142,8 @@ def test_log_screen_and_pdf_share_the_partial_with_columns_totals_and_pages(clie
         "(M5) Hearing loss",
     ):
         assert heading in text, heading
-    assert "Page 1 of 2" in text and "Log page 2 of 2" in text
+    # The print layout numbers the pages ("Page X of Y"); the log page itself carries no number.
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text
     assert text.count("Page totals") == 2 and f"Totals for {YEAR}" in text
     assert "Riverside Assembly" in text and f"{YEAR}-001" in text and f"{YEAR}-015" in text
     # Year totals row: G H I J = 1 3 4 7, K = 61, L = 43, M1 = 15
@@ -279,11 +301,72 @@ def test_301_per_case_and_for_the_year(client):
         "Case number from the Log",
         f"{YEAR}-001",
         "What happened?",
+        "If treatment was given away from the worksite, where was it given?",
         "Page 1 of 1",
     ):
         assert expected in text, expected
     year = pdf_text(client.get(f"/osha/301.pdf?site={plant['sites']['RIV']}&year={YEAR}"))
     assert year.count("Information about the case") == 1  # the first-aid case has no 301
+
+
+def _form301_fields(person_id: int) -> tuple[str, dict[str, str]]:
+    """The rendered Form 301 of one case and its fields by data-uitest ("<blank>" for a line to fill in)."""
+    from workforce.web.templating import environment
+
+    [case] = run(osha_log.cases_301([(run(_incident_of(person_id)), person_id)]))
+    html = environment().get_template("incidents/_form301.html").render(c=case, year_data={})
+    fields = {
+        key: "<blank>" if 'class="signature blank"' in value else value.strip()
+        for key, value in re.findall(r'<dd data-uitest="([\w-]+)">(.*?)</dd>', html)
+    }
+    return html, fields
+
+
+async def _incident_of(person_id: int) -> int:
+    from workforce.incidents.tables import IncidentPerson
+
+    row = await IncidentPerson.select(IncidentPerson.incident).where(IncidentPerson.id == person_id).first()
+    return row["incident"]
+
+
+def test_301_puts_each_address_in_its_own_field_never_the_plant_city(db):
+    from workforce.incidents import service
+
+    plant = make_plant()  # RIV is at 1200 River Rd, Joliet, IL
+    recorded, empty = record_cases(plant, [{"days_away": 2}, {"days_away": 1}])
+    run(
+        service.update_person(
+            recorded,
+            1,
+            {
+                "street": "12 Elm St",
+                "city": "Lockport",
+                "state": "IL",
+                "zip_code": "60441",
+                "facility": "Silver Cross Hospital",
+                "physician": "Dr. Kaur",
+            },
+        )
+    )
+    html, fields = _form301_fields(recorded)
+    assert fields == {
+        # 2) the employee's own address
+        "employee-street": "12 Elm St",
+        "employee-city": "Lockport",
+        "employee-state": "IL",
+        "employee-zip": "60441",
+        # 7) where treatment away from the worksite was given: the facility's own address lines
+        "facility": "Silver Cross Hospital",
+        "facility-street": "<blank>",
+        "facility-city": "<blank>",
+        "facility-state": "<blank>",
+        "facility-zip": "<blank>",
+    }
+    assert "If treatment was given away from the worksite, where was it given?" in html
+    assert "Joliet" not in html and "River Rd" not in html
+    # Nothing recorded: lines to fill in, not the establishment's address.
+    html, fields = _form301_fields(empty)
+    assert set(fields.values()) == {"<blank>"} and "Joliet" not in html
 
 
 def test_cases_are_logged_in_the_year_of_the_injury_in_site_time(db):

@@ -1,7 +1,7 @@
-"""The long 300 Log PDF printed as parts laid out side by side and kept, under one frame (web.pdf.pdf_long_response):
-one global "Page X of Y", the form's headings and page totals on every sheet, privacy cases masked,
-parts that have not changed never laid out again, and numbering that stays right when a part prints more
-pages than its form pages."""
+"""The long 300 Log PDF printed as parts laid out side by side and kept, under one frame
+(web.pdf.pdf_long_response): one global "Page X of Y", the form's headings and page totals on every
+sheet, privacy cases masked, parts that have not changed never laid out again, and numbering that stays
+right when a part prints more pages than its form pages."""
 
 import asyncio
 import io
@@ -123,7 +123,8 @@ def test_printing_again_lays_out_only_the_parts_that_changed(client, monkeypatch
     assert len(again) == 3 and all("Printed by Omar Haddad at" in t for t in again)
     assert [t.split("Printed by")[0] for t in again] == [t.split("Printed by")[0] for t in first]
 
-    record_cases(plant, [SPECS["H"]])  # case 31, the next number, lands on form page 3: only the last part changes
+    # Case 31, the next number, lands on form page 3: only the last part changes.
+    record_cases(plant, [SPECS["H"]])
     grown = page_texts(client.get(url).content)
     assert len(sent) == 3 and "(all pages; carry to Form 300A) 0 1 0 30" in grown[-1]
     assert grown[0].split("Printed by")[0] == again[0].split("Printed by")[0]

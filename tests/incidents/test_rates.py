@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from workforce.incidents.osha import classify
-from workforce.incidents.rates import CaseCounts, monthly_trend, rate, rates_for
+from workforce.incidents.rates import CaseCounts, monthly_trend, rate, rates_for, rounded
 
 # 380 employees, 760,000 h; 1 G, 3 H (K = 12, 40, 9), 4 I (L = 5, 14, 3, 21), 7 J.
 WORKED = CaseCounts(deaths=1, days_away_cases=3, restricted_cases=4, other_cases=7, days_away=61,
@@ -25,6 +25,26 @@ def test_worked_example_rates_match_the_notes():
 
 def test_rates_are_stored_unrounded():
     assert rates_for(WORKED, HOURS).trir == pytest.approx(15 * 200_000 / 760_000, rel=1e-12)
+
+
+def test_rates_are_shown_with_two_decimals_half_up():
+    rates = rates_for(WORKED, HOURS)
+    keys = ("trir", "dart", "dafw", "ltifr", "severity", "avg_days_away")
+    shown = [rounded(getattr(rates, k)) for k in keys]
+    assert shown == [3.95, 1.84, 0.79, 3.95, 27.37, 20.33]  # section 14, two decimals
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.125, 0.13), (2.675, 2.68), (1.005, 1.01), (-0.125, -0.13), (0.0, 0.0), (3.0, 3.0), (None, None)],
+)
+def test_rounding_goes_half_up_like_by_hand(value, shown):
+    # 2.675 and 1.005 are a hair below in binary: round() would give 2.67 and 1.0.
+    assert rounded(value) == shown
+
+
+def test_rounding_leaves_values_it_cannot_round():
+    assert rounded(1e20) == 1e20 and rounded(float("inf")) == float("inf")
 
 
 def test_lost_time_can_include_deaths_and_severity_can_use_days_away_only():

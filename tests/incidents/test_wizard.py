@@ -12,7 +12,14 @@ from tests.conftest import login, post, run
 from tests.incidents.scene import build_scene
 from workforce.audit.tables import AuditEntry
 from workforce.incidents import wizard
-from workforce.incidents.osha import CASE_TYPES, TREATMENTS, WIZARD_STEPS, classify
+from workforce.incidents.osha import (
+    CASE_TYPES,
+    LABELS,
+    PRIVACY_CLAUSES,
+    TREATMENTS,
+    WIZARD_STEPS,
+    classify,
+)
 from workforce.incidents.tables import IncidentPerson, OshaClassification
 
 
@@ -79,6 +86,42 @@ def test_a_no_on_work_relatedness_stops_the_wizard_with_the_clause():
 def test_treatment_answers_are_explained_with_their_clause(code, clause):
     step = wizard.STEPS["treatments"]
     assert clause in wizard.explain(step, {"treatments": [code]})
+
+
+def test_basis_text_keeps_acronyms_and_clause_text_in_their_case():
+    assert wizard.BASIS_TEXT["1904.29(b)(7)(v)"] == (
+        "privacy case: needlestick or sharps injury contaminated with another person's blood or OPIM"
+    )
+    assert wizard.BASIS_TEXT["1904.29(b)(7)(iv)"] == "privacy case: HIV infection, hepatitis or tuberculosis"
+    assert wizard.BASIS_TEXT["1904.29(b)(7)(iii)"] == "privacy case: mental illness"
+    for code, clause in PRIVACY_CLAUSES.items():
+        for word in re.findall(r"\b[A-Z]{2,}\b", LABELS[code]):
+            assert word in wizard.BASIS_TEXT[clause], (code, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "after_colon"),
+    [
+        ("Mental illness", "mental illness"),
+        ("HIV infection", "HIV infection"),
+        ("OPIM exposure", "OPIM exposure"),
+        ("A splash", "a splash"),
+        ("X-ray only", "x-ray only"),
+        ("", ""),
+    ],
+)
+def test_lower_first_lowers_only_a_plain_first_letter(text, after_colon):
+    assert wizard.lower_first(text) == after_colon
+
+
+def test_wizard_result_shows_opim_in_capitals(client):
+    scene = build_scene()
+    login(client, "sofia", ["safety"])
+    url = f"/incidents/{scene.injury}/people/{scene.injured}/osha/wizard"
+    form = answer_all(needlestick_contaminated="yes")
+    result = post(client, url, form, token_from="/", headers={"hx-request": "true"})
+    assert "1904.29(b)(7)(v)" in result.text and "blood or OPIM" in result.text
+    assert "opim" not in result.text
 
 
 def test_bad_answers_are_reported_per_field():

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any, Literal
 
@@ -15,6 +16,8 @@ FTE_BASE = 200_000
 MILLION_HOURS = 1_000_000
 
 SeverityDays = Literal["away_and_restricted", "away_only"]
+# Rates are shown and reported with two decimals (3.95 per 200,000 h); the Rates values stay unrounded.
+RATE_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,16 @@ class Rates:
     ltifr: float | None
     severity: float | None
     avg_days_away: float | None
+
+
+def rounded(value: float | None, places: int = RATE_DECIMALS) -> float | None:
+    """A rate for display and reports: half up, as it is done by hand (0.125 -> 0.13), from the shortest
+    decimal form of the float so binary noise cannot tip it (2.675 -> 2.68). None stays None."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or abs(value) >= 1e15:  # nothing to round; Decimal keeps 28 digits
+        return value
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def rate(count: float, hours: float, base: int = FTE_BASE) -> float | None:

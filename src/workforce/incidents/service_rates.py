@@ -8,7 +8,7 @@ from typing import Any
 
 from workforce.incidents import queries
 from workforce.incidents.context import provided_hours
-from workforce.incidents.rates import CaseCounts, monthly_trend, rates_for
+from workforce.incidents.rates import RATE_DECIMALS, CaseCounts, Rates, monthly_trend, rates_for, rounded
 from workforce.incidents.tables import OshaClassification, OshaYearData
 from workforce.people import directory
 
@@ -40,7 +40,8 @@ async def _entered_hours(
 
 async def rates_report(site_id: int, year: int, *, today: date | None = None) -> dict[str, Any]:
     """Counts, hours used (roster provider first, else entered), rates and the 12-month trend for a
-    site and calendar year. Rates are unrounded; None where there are no hours."""
+    site and calendar year. Rates are rounded to two decimals (half up) and None where there are no hours;
+    counts and hours are exact."""
     today = today or date.today()
     site = await directory.site(site_id)
     c = OshaClassification
@@ -131,12 +132,15 @@ async def rates_report(site_id: int, year: int, *, today: date | None = None) ->
             "avg_days_away": "K ÷ H cases",
             "hours": "roster actual hours when the roster module answers, else the entered 300A hours "
             "(spread evenly over the months for the trend)",
+            "rounding": f"rates rounded to {RATE_DECIMALS} decimals, half up; counts and hours exact",
         },
         "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
-def _rates_dict(rates: Any) -> dict[str, float | None]:
+def _rates_dict(rates: Rates) -> dict[str, float | None]:
+    # Computed unrounded (rates.Rates), reported with two decimals like the domain notes' examples.
     return {
-        k: getattr(rates, k) for k in ("trir", "dart", "dafw", "ltir", "ltifr", "severity", "avg_days_away")
+        k: rounded(getattr(rates, k))
+        for k in ("trir", "dart", "dafw", "ltir", "ltifr", "severity", "avg_days_away")
     }

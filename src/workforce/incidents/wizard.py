@@ -40,8 +40,19 @@ BASIS_TEXT: dict[str, str] = {
     "1904.10(a)": "work-related hearing loss (STS and 25 dB)",
     "1904.11(a)": "tuberculosis infection after occupational exposure",
 }
+
+
+def lower_first(text: str) -> str:
+    """`text` to run on after a colon: only the first letter is lowered, and not even that when the first
+    word is an acronym ("HIV infection"). Acronyms and clause text inside keep their case ("OPIM")."""
+    first = text.split(" ", 1)[0]
+    if not text or (len(first) > 1 and first.isupper()):
+        return text
+    return text[0].lower() + text[1:]
+
+
 for _code, _clause in PRIVACY_CLAUSES.items():
-    BASIS_TEXT[_clause] = f"privacy case: {LABELS[_code].lower()}"
+    BASIS_TEXT[_clause] = f"privacy case: {lower_first(LABELS[_code])}"
 
 
 def applicable(step: WizardStep, answers: Mapping[str, Any]) -> bool:

@@ -76,3 +76,48 @@ def test_hr_pages_through_a_large_crew_on_the_fairness_page(page):
     expect(page.locator("[data-uitest=fairness-table]")).to_be_visible()
     assert "page=2" in page.url
     page.screenshot(path=str(ARTIFACTS / "overtime-fairness-crew-page-2-tablet.png"), full_page=False)
+
+
+def test_a_stale_tablet_cannot_overwrite_an_answer_or_overfill_the_overtime(page):
+    """Two tablets on one call list: an answer tapped on the stale one is refused with who changed it,
+    and once the overtime is filled the stale one cannot add a third person."""
+    today = date.today()
+    plant = small_plant(opp_day=today + timedelta(days=(5 - today.weekday()) % 7 or 7))
+    ivy, eli, ben, cho = (plant.people[n] for n in ("Ivy", "Eli", "Ben", "Cho"))
+    make_user("sam", ["supervisor"], full_name="Sam Okafor")
+    sign_in(page, "sam", TEST_PASSWORD)
+    url = f"/overtime/{plant.opportunity}"
+    page.goto(url)
+    other = page.context.new_page()  # the second tablet (same supervisor team account)
+    other.goto(url)
+
+    # The other tablet records Ivy's refusal; this one, still showing her unanswered, taps Accepted.
+    other.click(f"[data-uitest=refused-{ivy}]")
+    expect(other.locator(f"[data-uitest=outcome-{ivy}]")).to_have_text("Refused")
+    page.click(f"[data-uitest=accepted-{ivy}]")
+    message = page.locator("[data-uitest=call-message]")
+    expect(message).to_contain_text("Changed by sam at")
+    expect(message).to_contain_text("Ivy Test's answer is now refused. Nothing was recorded.")
+    expect(page.locator(f"[data-uitest=outcome-{ivy}]")).to_have_text("Refused")  # the saved answer
+    expect(page.locator(f"[data-uitest=charged-{ivy}]")).to_have_text("8 h")
+
+    # This tablet fills both places; the other still shows one free.
+    page.click(f"[data-uitest=accepted-{eli}]")
+    expect(page.locator("[data-uitest=fill-count]")).to_have_text("1 of 2 filled")
+    page.click(f"[data-uitest=accepted-{ben}]")
+    expect(page.locator("[data-uitest=fill-count]")).to_have_text("2 of 2 filled")
+    expect(page.locator("[data-uitest=filled]")).to_contain_text("2 of 2 people work this overtime")
+    page.screenshot(path=str(ARTIFACTS / "overtime-filled-tablet.png"), full_page=False)
+
+    other_cho = other.locator(f"[data-uitest=call-{cho}]")
+    other_cho.locator("summary").click()
+    other_cho.locator(f"[data-uitest=accepted-{cho}]").click()
+    refused = other.locator("[data-uitest=call-message]")
+    expect(refused).to_contain_text(
+        "This overtime is already filled: 2 of 2 people work it (Eli Test, Ben Test)."
+    )
+    expect(other.locator("[data-uitest=fill-count]")).to_have_text("2 of 2 filled")
+    expect(other.locator("[data-uitest=filled]")).to_be_visible()
+    expect(other.locator(f"[data-uitest=outcome-{cho}]")).to_have_count(0)  # nothing recorded for Cho
+    other.screenshot(path=str(ARTIFACTS / "overtime-filled-refused-tablet.png"), full_page=False)
+    other.close()

@@ -1,23 +1,29 @@
 """Overtime equalization (overtime-and-union-rules.md §6): offer order, exclusions, charging, forced order."""
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workforce.rules.equalization import (
     Candidate,
     Opportunity,
     Outcome,
     charge_for_outcome,
+    describe_order,
     entry_charge,
     fairness_spread,
     forced_order,
     ledger_start,
+    natural_key,
+    order_candidates,
     rank_candidates,
+    shared_order,
 )
-from workforce.rules.model import Shift
-from workforce.rules.ruleset import load_preset
+from workforce.rules.model import SORT_FIELDS, Shift, SortKey
+from workforce.rules.ruleset import load_preset, parse_ruleset, preset_text
 
 CBA = load_preset("example-cba")
 SATURDAY = Opportunity(
@@ -145,3 +151,141 @@ def test_ledger_period_starts_on_the_reset_date():
 def test_fairness_spread_of_an_empty_group_is_zero():
     assert fairness_spread({}) == 0
     assert fairness_spread({"a": 12.5}) == 0
+
+
+# --- the order is rule-set data (equalization.rank_by / forced_order) -------------------------------------
+
+
+def with_order(rank_by: str = "", forced: str = ""):
+    """example-cba with its [equalization] orders replaced, as a site would write them."""
+    text = preset_text("example-cba")
+    if rank_by:
+        text = text.replace('rank_by = ["charged_hours", "seniority_date"]', f"rank_by = {rank_by}")
+    if forced:
+        text = text.replace(
+            'forced_order = ["-seniority_date", "employee_number"]', f"forced_order = {forced}"
+        )
+    return parse_ruleset(text)
+
+
+NUMBERED = [
+    replace(c, employee_number=n) for c, n in zip(GROUP, ["E10", "E2", "E9", "E1", "E3"], strict=True)
+]
+
+
+def test_rank_by_seniority_first_ignores_charged_hours_order():
+    rules = with_order(rank_by='["seniority_date"]')
+    ranking = rank_candidates(GROUP, SATURDAY, rules)
+    assert names(ranking.eligible) == ["Ana", "Ben", "Cho", "Dev", "Eli"]  # most senior first
+    assert ranking.eligible[0].reasons == ("seniority 2008-01-07",)
+
+
+def test_rank_by_descending_keys_and_employee_number_tie_break():
+    # Highest charged first; Ben (E2) and Cho (E9) tie on 36 h and go by employee number, digit runs
+    # compared as numbers.
+    rules = with_order(rank_by='["-charged_hours", "employee_number"]')
+    ranking = rank_candidates(NUMBERED, SATURDAY, rules)
+    assert names(ranking.eligible) == ["Dev", "Ana", "Ben", "Cho", "Eli"]
+    assert ranking.eligible[2].reasons == ("36 h charged, most charged first", "employee number E2")
+    # The same people, the default rule set: unchanged notes' order.
+    assert names(rank_candidates(NUMBERED, SATURDAY, CBA).eligible) == ["Eli", "Ben", "Cho", "Ana", "Dev"]
+
+
+def test_forced_order_from_the_rule_set():
+    least_charged = with_order(forced='["charged_hours", "-seniority_date"]')
+    assert names(forced_order(GROUP, SATURDAY, least_charged).eligible) == ["Eli", "Cho", "Ben", "Ana", "Dev"]
+    by_number = with_order(forced='["employee_number"]')  # E1 Dev, E2 Ben, E3 Eli, E9 Cho, E10 Ana
+    assert names(forced_order(NUMBERED, SATURDAY, by_number).eligible) == ["Dev", "Ben", "Eli", "Cho", "Ana"]
+    # Default: reverse seniority; equal seniority dates go by employee number (E1 before E10).
+    tied = [replace(c, seniority_date=date(2015, 1, 1)) for c in NUMBERED]
+    assert names(forced_order(tied, SATURDAY, CBA).eligible) == ["Dev", "Ben", "Eli", "Cho", "Ana"]
+    assert forced_order(tied, SATURDAY, CBA).eligible[0].reasons == (
+        "seniority 2015-01-01, least senior first",
+        "employee number E1",
+    )
+
+
+def test_an_explicit_order_overrides_the_rule_set():
+    order = (SortKey("seniority_date", descending=True),)
+    assert names(rank_candidates(GROUP, SATURDAY, CBA, order=order).eligible) == [
+        "Eli",
+        "Dev",
+        "Cho",
+        "Ben",
+        "Ana",
+    ]
+
+
+def test_orders_in_words():
+    default = CBA.equalization
+    assert describe_order(default.rank_by) == (
+        "Lowest hours charged this period first, ties to the earliest seniority date (most senior)."
+    )
+    assert describe_order(default.forced_order) == (
+        "Latest seniority date (least senior) first, ties to the lowest employee number."
+    )
+    three = (SortKey("charged_hours", True), SortKey("seniority_date"), SortKey("employee_number", True))
+    assert describe_order(three) == (
+        "Highest hours charged this period first, ties to the earliest seniority date (most senior), "
+        "then the highest employee number."
+    )
+
+
+def test_one_order_for_a_group_judged_by_several_rule_sets():
+    mine = (SortKey("seniority_date"),)
+    plant = CBA.equalization.rank_by
+    assert shared_order([mine, mine], plant) == (mine, False)  # they agree: theirs
+    assert shared_order([mine, plant], plant) == (plant, True)  # they differ: the plant default's
+    assert shared_order([], plant) == (plant, False)  # nobody in the group
+
+
+def test_employee_numbers_compare_digit_runs_as_numbers():
+    assert sorted(["E10", "E9", "e1", "E100", "D5"], key=natural_key) == ["D5", "e1", "E9", "E10", "E100"]
+    assert natural_key("T001") == natural_key("t1")
+
+
+# Candidates with few distinct values, so ties on every key are common.
+people = st.builds(
+    Candidate,
+    employee_id=st.integers(1, 10_000).map(str),
+    name=st.just("x"),
+    crew=st.just("A"),
+    bargaining_unit=st.just("UAW-1"),
+    seniority_date=st.integers(0, 5).map(lambda d: date(2010, 1, 1) + timedelta(days=365 * d)),
+    charged_hours=st.sampled_from([0.0, 8.0, 8.5, 16.0]),
+    employee_number=st.integers(1, 30).map(lambda n: f"E{n}"),
+)
+orders = st.lists(st.sampled_from(SORT_FIELDS), min_size=1, max_size=3, unique=True).flatmap(
+    lambda fields: st.tuples(*(st.builds(SortKey, st.just(f), st.booleans()) for f in fields))
+)
+
+
+def _value(c: Candidate, key: SortKey):
+    if key.name == "employee_number":
+        return natural_key(c.employee_number)
+    return getattr(c, key.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(people, max_size=12, unique_by=lambda c: c.employee_id), orders)
+def test_ranking_is_a_permutation_in_the_rule_sets_order(group, order):
+    rules = replace(CBA, equalization=replace(CBA.equalization, rank_by=order, forced_order=order))
+    for ranking in (rank_candidates(group, SATURDAY, rules), forced_order(group, SATURDAY, rules)):
+        ranked = [r.candidate for r in ranking.eligible]
+        assert sorted(c.employee_id for c in ranked) == sorted(c.employee_id for c in group)  # everyone, once
+        assert ranking.excluded == ()
+        for a, b in zip(ranked, ranked[1:], strict=False):
+            # Lexicographic in the order's keys: the first key that differs decides, in its direction;
+            # equal on every key: the lower employee id first.
+            for key in order:
+                va, vb = _value(a, key), _value(b, key)
+                if va != vb:
+                    assert (va > vb) if key.descending else (va < vb)
+                    break
+            else:
+                assert int(a.employee_id) < int(b.employee_id)
+        first = order[0]
+        values = [_value(c, first) for c in ranked]
+        assert values == sorted(values, reverse=first.descending)  # the first key above all
+        # Ranking is deterministic: shuffled input, same order.
+        assert order_candidates(list(reversed(group)), order) == ranked

@@ -4,7 +4,7 @@ from importlib import resources
 
 import pytest
 
-from workforce.rules.model import Tier
+from workforce.rules.model import SortKey, Tier
 from workforce.rules.ruleset import (
     PRESETS,
     RuleSetError,
@@ -97,6 +97,37 @@ def test_presets_carry_the_thresholds_from_the_notes():
             '[equalization]\nreset_on = "13-01"',
             "equalization.reset_on: must be a month and day \"MM-DD\", got '13-01'",
         ),
+        (
+            '[equalization]\nrank_by = "charged_hours"',
+            "equalization.rank_by: must be a non-empty list of sort keys from charged_hours, seniority_date, "
+            "employee_number (\"-\" first for descending), got 'charged_hours'",
+        ),
+        (
+            "[equalization]\nforced_order = []",
+            "equalization.forced_order: must be a non-empty list of sort keys from charged_hours, "
+            'seniority_date, employee_number ("-" first for descending), got []',
+        ),
+        (
+            '[equalization]\nrank_by = ["charged_hours", "hours_worked"]',
+            "equalization.rank_by: has unknown sort key 'hours_worked' (sort keys: charged_hours, "
+            'seniority_date, employee_number; "-" first for descending), '
+            "got ['charged_hours', 'hours_worked']",
+        ),
+        (
+            '[equalization]\nforced_order = ["+seniority_date"]',
+            "equalization.forced_order: has unknown sort key '+seniority_date' (sort keys: charged_hours, "
+            "seniority_date, employee_number; \"-\" first for descending), got ['+seniority_date']",
+        ),
+        (
+            "[equalization]\nrank_by = [3]",
+            "equalization.rank_by: has unknown sort key 3 (sort keys: charged_hours, "
+            'seniority_date, employee_number; "-" first for descending), got [3]',
+        ),
+        (
+            '[equalization]\nforced_order = ["-seniority_date", "seniority_date"]',
+            "equalization.forced_order: names seniority_date twice, "
+            "got ['-seniority_date', 'seniority_date']",
+        ),
     ],
     ids=[
         "text-number",
@@ -114,6 +145,12 @@ def test_presets_carry_the_thresholds_from_the_notes():
         "dt-below-ot",
         "empty-night",
         "bad-reset-date",
+        "order-not-a-list",
+        "order-empty",
+        "order-unknown-key",
+        "order-plus-prefix",
+        "order-not-text",
+        "order-key-twice",
     ],
 )
 def test_invalid_setting_is_reported_with_its_key(toml, message):
@@ -127,6 +164,28 @@ def test_missing_name_and_broken_toml_are_reported():
         parse_ruleset("[weekly_overtime]\nafter_hours = 40")
     with pytest.raises(RuleSetError, match="^not valid TOML: "):
         parse_ruleset('name = "x"\n[daily_overtime\n')
+
+
+def test_call_list_orders_default_to_the_notes_and_round_trip():
+    default = parse_ruleset(MINIMAL).equalization
+    # overtime-and-union-rules.md §6: lowest charged, ties to the most senior; forced: least senior first.
+    assert default.rank_by == (SortKey("charged_hours"), SortKey("seniority_date"))
+    assert default.forced_order == (SortKey("seniority_date", True), SortKey("employee_number"))
+    assert load_preset("example-cba").equalization == default  # the preset spells the defaults out
+    text = (
+        MINIMAL
+        + '[equalization]\nrank_by = ["-charged_hours", "employee_number"]\n'
+        + 'forced_order = ["charged_hours"]\n'
+    )
+    rules = parse_ruleset(text)
+    assert rules.equalization.rank_by == (SortKey("charged_hours", True), SortKey("employee_number"))
+    assert rules.equalization.forced_order == (SortKey("charged_hours"),)
+    assert parse_ruleset(dump_ruleset(rules)) == rules
+    assert 'rank_by = [\n    "-charged_hours",\n    "employee_number",\n]' in dump_ruleset(rules)
+    assert diff_rulesets(MINIMAL, text) == [
+        ("equalization.forced_order", ["-seniority_date", "employee_number"], ["charged_hours"]),
+        ("equalization.rank_by", ["charged_hours", "seniority_date"], ["-charged_hours", "employee_number"]),
+    ]
 
 
 def test_minimal_rule_set_switches_every_rule_off():

@@ -6,6 +6,8 @@ reasons, offers charged per rule set, idempotent recording, forced order, cancel
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -155,11 +157,23 @@ def call_order(html: str) -> list[str]:
     return re.findall(r'<span class="call-name">(\w+) Test</span>', block)
 
 
-def record(client, plant: Plant, name: str, outcome: str, **kw):
+def offer_version(plant: Plant, name: str, opportunity: int = 0) -> int:
+    """The version of the person's answer a freshly loaded call list carries (0: no answer yet)."""
+    row = run(
+        OvertimeOffer.select(OvertimeOffer.version)
+        .where(OvertimeOffer.offer_key == f"{opportunity or plant.opportunity}:{plant.people[name]}")
+        .first()
+    )
+    return row["version"] if row else 0
+
+
+def record(client, plant: Plant, name: str, outcome: str, version: int | None = None, **kw):
+    """Tap an answer button on a call list loaded just now (or, given `version`, loaded back then)."""
+    version = offer_version(plant, name) if version is None else version
     return post(
         client,
         f"/overtime/{plant.opportunity}/offers",
-        {"employee_id": str(plant.people[name]), "outcome": outcome},
+        {"employee_id": str(plant.people[name]), "outcome": outcome, "version": str(version)},
         token_from="/",
         **kw,
     )
@@ -651,3 +665,282 @@ def test_payroll_csv_cells_cannot_start_a_formula():
     }
     line = payroll_csv([row]).splitlines()[1]
     assert line == "E1,'=HYPERLINK(1),RIV,2026-04-06,2026-04-12,REG,-1.50,flsa preset"
+
+
+# --- the order is the rule set's (equalization.rank_by / forced_order) ----------------------------------
+
+
+def _uaw_version(plant: Plant, rank_by: str, forced: str = "") -> None:
+    text = preset_text("example-cba").replace(
+        'rank_by = ["charged_hours", "seniority_date"]', f"rank_by = {rank_by}"
+    )
+    if forced:
+        text = text.replace(
+            'forced_order = ["-seniority_date", "employee_number"]', f"forced_order = {forced}"
+        )
+    run(service.create_version(plant.uaw, text, date(2021, 1, 1), "UAW 2021", check_based_on=False))
+
+
+def forced_names(html: str) -> list[str]:
+    block = html.split('data-uitest="forced-order"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<span class="call-name">(\w+) Test</span>', block)
+
+
+def test_call_list_and_forced_order_come_from_the_units_rule_set(client):
+    plant = small_plant()
+    # UAW's agreement: most senior first; forced: least charged first, then least senior.
+    _uaw_version(plant, '["seniority_date"]', '["charged_hours", "-seniority_date"]')
+    uaw_only = run(
+        ot.create_opportunity(
+            ot.OpportunityInput(
+                site_id=plant.site,
+                starts_at=datetime.combine(SATURDAY, time(6)),
+                hours=8,
+                needed=2,
+                crew_id=plant.crew_a,
+                bargaining_unit_id=plant.uaw,
+                station_id=plant.station,
+            )
+        )
+    )
+    login(client, "sam", ["supervisor"])
+    html = client.get(f"/overtime/{uaw_only}?forced=1").text
+    # Ana 2008, Ben 2012, Cho 2015, Dev 2019, Eli 2022 (Hal 2005 breaks the rest rule, Fay on leave).
+    assert call_order(html) == ["Ana", "Ben", "Cho", "Dev", "Eli"]
+    assert "Earliest seniority date (most senior) first." in html
+    assert 'data-uitest="order-note"' not in html
+    # Forced: Eli 20 h, then Ben and Cho on 36 h (Cho less senior first), Ana 42, Dev 50.
+    assert forced_names(html) == ["Eli", "Cho", "Ben", "Ana", "Dev"]
+    assert "Lowest hours charged this period first, ties to the latest seniority date (least senior)." in html
+
+
+def test_a_group_under_rule_sets_that_order_differently_uses_the_plant_defaults_order(client):
+    plant = small_plant()
+    _uaw_version(plant, '["seniority_date"]')  # crew A's UAW people
+    # The plant default (Ivy's, USW having no rule set of its own): most charged first.
+    plant_default = preset_text("flsa") + '\n[equalization]\nrank_by = ["-charged_hours"]\n'
+    run(service.create_version(None, plant_default, date(2021, 1, 1), "Plant", check_based_on=False))
+    login(client, "sam", ["supervisor"])
+    html = client.get(f"/overtime/{plant.opportunity}").text
+    # Dev 50, Ana 42, Ben and Cho 36 (equal: by record id), Eli 20, Ivy 0.
+    assert call_order(html) == ["Dev", "Ana", "Ben", "Cho", "Eli", "Ivy"]
+    note = html.split('data-uitest="order-note">', 1)[1].split("</div>", 1)[0]
+    assert "rule sets that order the call list differently" in note and "(the plant default)" in note
+    assert "Highest hours charged this period first." in html
+    # Once the plant default agrees with UAW, everyone agrees: seniority order, no note.
+    agreed = preset_text("flsa") + '\n[equalization]\nrank_by = ["seniority_date"]\n'
+    run(service.create_version(None, agreed, date(2022, 1, 1), "Plant 2022", check_based_on=False))
+    html = client.get(f"/overtime/{plant.opportunity}").text
+    assert call_order(html) == ["Ana", "Ben", "Cho", "Ivy", "Dev", "Eli"]
+    assert 'data-uitest="order-note"' not in html
+    # The fairness page lists the crew in the same order (Hal and Fay, not on this call list, too).
+    client.cookies.clear()
+    login(client, "hana", ["hr"])
+    members = client.get(f"/overtime/fairness?site={plant.site}&crew={plant.crew_a}").text
+    ids = [int(i) for i in re.findall(r'data-uitest="member-(\d+)"', members)]
+    assert ids == [plant.people[n] for n in ("Hal", "Ana", "Fay", "Ben", "Cho", "Ivy", "Dev", "Eli")]
+    assert 'data-uitest="crew-order">Earliest seniority date (most senior) first.</p>' in members
+
+
+# --- no over-filling ---------------------------------------------------------------------------------------
+
+
+def test_an_acceptance_past_the_number_needed_is_refused_and_nothing_is_written(client):
+    plant = small_plant()
+    login(client, "sam", ["supervisor"])
+    assert record(client, plant, "Eli", "accepted").status_code == 303
+    html = client.get(f"/overtime/{plant.opportunity}").text
+    assert 'data-uitest="filled"' not in html
+    assert record(client, plant, "Ben", "refused").status_code == 303
+    assert record(client, plant, "Cho", "accepted").status_code == 303
+    html = client.get(f"/overtime/{plant.opportunity}").text
+    banner = html.split('data-uitest="filled">', 1)[1].split("</div>", 1)[0]
+    assert "Filled:" in banner and "2 of 2 people work this overtime" in banner
+    # Answers can still change, but Ben's Accept is disabled until a place is free; nobody else
+    # unanswered gets buttons any more.
+    ben, eli = plant.people["Ben"], plant.people["Eli"]
+    assert re.search(rf'disabled title="Filled[^"]*" data-uitest="accepted-{ben}"', html)
+    assert (
+        f'data-uitest="refused-{eli}"' in html and f'data-uitest="accepted-{plant.people["Ana"]}"' not in html
+    )
+    audit_before = run(AuditEntry.count())
+
+    # A page loaded before the list filled: its tap is refused, with who works it.
+    ana = record(client, plant, "Ana", "accepted")
+    assert ana.status_code == 409
+    assert "This overtime is already filled: 2 of 2 people work it (Eli Test, Cho Test)." in ana.text
+    assert "Nothing was recorded for Ana Test." in ana.text and 'id="call-list"' in ana.text
+    dev = record(client, plant, "Dev", "forced")
+    assert dev.status_code == 409 and "already filled" in dev.text
+    htmx = record(client, plant, "Ana", "accepted", headers={"hx-request": "true"})
+    assert htmx.status_code == 200 and "<html" not in htmx.text
+    message = htmx.text.split('data-uitest="call-message">', 1)[1].split("</div>", 1)[0]
+    assert "already filled" in message and 'class="flash flash-error"' in htmx.text
+    assert run(OvertimeOffer.count().where(OvertimeOffer.employee_id == plant.people["Ana"])) == 0
+    assert (charged(plant, "Ana"), charged(plant, "Dev")) == (42, 50)
+    assert run(AuditEntry.count()) == audit_before
+    assert run(ot.get_opportunity(plant.opportunity))["status"] == "filled"
+
+    # A documented call that was refused is still recorded and charged (the notes §6).
+    assert record(client, plant, "Ana", "refused").status_code == 303 and charged(plant, "Ana") == 50
+    # Changing a working answer frees the place, and then it can be taken.
+    assert record(client, plant, "Cho", "refused").status_code == 303
+    assert run(ot.get_opportunity(plant.opportunity))["status"] == "open"
+    assert record(client, plant, "Dev", "accepted").status_code == 303
+    opp = run(ot.get_opportunity(plant.opportunity))
+    assert opp["status"] == "filled"
+    working = run(
+        OvertimeOffer.select(OvertimeOffer.employee_id).where(
+            (OvertimeOffer.opportunity_id == plant.opportunity) & OvertimeOffer.outcome.is_in(["accepted"])
+        )
+    )
+    assert sorted(w["employee_id"] for w in working) == sorted([plant.people["Eli"], plant.people["Dev"]])
+    board = client.get("/overtime?status=filled&when=all").text
+    assert f'data-uitest="opportunity-{plant.opportunity}"' in board and "2 of 2" in board
+
+
+def _one_place(plant: Plant) -> int:
+    return run(
+        ot.create_opportunity(
+            ot.OpportunityInput(
+                site_id=plant.site,
+                starts_at=datetime.combine(SATURDAY, time(6)),
+                hours=8,
+                needed=1,
+                crew_id=plant.crew_a,
+                station_id=plant.station,
+            )
+        )
+    )
+
+
+def _meet_after_reading(monkeypatch) -> None:
+    """Make two answers race: each waits (up to 1 s) after reading the opportunity until the other has
+    read it too, so two transactions that were not serialized would both count the same free place.
+    With the row lock the second cannot read until the first commits, and the first goes on alone."""
+    original = ot._lock_opportunity
+    arrived: list[int] = []
+    both_read = asyncio.Event()
+
+    async def meet(opportunity_id: int):
+        row = await original(opportunity_id)
+        arrived.append(opportunity_id)
+        if len(arrived) >= 2:
+            both_read.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(both_read.wait(), 1.0)
+        return row
+
+    monkeypatch.setattr(ot, "_lock_opportunity", meet)
+
+
+def test_two_tablets_accepting_the_last_place_at_once_cannot_both_win(db, monkeypatch):
+    plant = small_plant(with_opportunity=False)
+    opp = _one_place(plant)
+    _meet_after_reading(monkeypatch)
+
+    async def both():
+        return await asyncio.gather(
+            ot.record_outcome(opp, plant.people["Eli"], "accepted", version=0),
+            ot.record_outcome(opp, plant.people["Ben"], "accepted", version=0),
+            return_exceptions=True,
+        )
+
+    results = run(both())
+    won = [r for r in results if isinstance(r, ot.Recorded)]
+    lost = [r for r in results if isinstance(r, ot.OpportunityFilled)]
+    assert len(won) == 1 and len(lost) == 1, results
+    assert "already filled: 1 of 1 person works it" in str(lost[0])
+    rows = run(OvertimeOffer.select().where(OvertimeOffer.opportunity_id == opp))
+    assert [r["outcome"] for r in rows] == ["accepted"]
+    ledger = run(ChargedHours.select().where(ChargedHours.opportunity_id == opp))
+    assert len(ledger) == 1 and ledger[0]["employee_id"] == rows[0]["employee_id"]
+    assert run(ot.get_opportunity(opp))["status"] == "filled"
+
+
+def test_two_tablets_answering_for_one_person_at_once_cannot_both_win(db, monkeypatch):
+    plant = small_plant(with_opportunity=False)
+    opp = _one_place(plant)
+    _meet_after_reading(monkeypatch)
+
+    async def both():
+        return await asyncio.gather(
+            ot.record_outcome(opp, plant.people["Eli"], "accepted", version=0),
+            ot.record_outcome(opp, plant.people["Eli"], "refused", version=0),
+            return_exceptions=True,
+        )
+
+    results = run(both())
+    assert sum(isinstance(r, ot.Recorded) for r in results) == 1, results
+    assert sum(isinstance(r, ot.AnswerChanged) for r in results) == 1, results
+    rows = run(OvertimeOffer.select().where(OvertimeOffer.opportunity_id == opp))
+    assert len(rows) == 1 and rows[0]["version"] == 1
+    assert charged(plant, "Eli") == 20 + 8  # one answer charged, once (both outcomes charge 8 h)
+
+
+# --- answers from a stale page ------------------------------------------------------------------------------
+
+
+def _answer_elsewhere(plant: Plant, name: str, outcome: str, who: str = "Kim Lee") -> None:
+    """Another supervisor records an answer from their own tablet."""
+    token = current_actor.set(Actor(None, who))
+    try:
+        run(ot.record_outcome(plant.opportunity, plant.people[name], outcome))
+    finally:
+        current_actor.reset(token)
+
+
+def test_an_answer_from_a_stale_page_is_refused_with_who_changed_it(client):
+    plant = small_plant()
+    login(client, "sam", ["supervisor"])
+    page = client.get(f"/overtime/{plant.opportunity}").text
+    eli = plant.people["Eli"]
+    # The page carries the version of each person's answer it shows: none yet.
+    form = page.split(f'name="employee_id" value="{eli}"', 1)[1].split("</form>", 1)[0]
+    assert 'name="version" value="0"' in form
+    _answer_elsewhere(plant, "Eli", "refused")  # Kim records Eli's refusal meanwhile
+    audit_before = run(AuditEntry.count())
+
+    stale = record(client, plant, "Eli", "accepted", version=0)
+    assert stale.status_code == 409
+    assert "Changed by Kim Lee at " in stale.text and "since you opened it" in stale.text
+    assert "Eli Test&#39;s answer is now refused. Nothing was recorded." in stale.text
+    offer = run(OvertimeOffer.select().where(OvertimeOffer.employee_id == eli).first())
+    assert (offer["outcome"], offer["version"], offer["offered_by"]) == ("refused", 1, "Kim Lee")
+    assert charged(plant, "Eli") == 28 and run(AuditEntry.count()) == audit_before
+    # The page shown again carries the saved answer and its version.
+    form = stale.text.split(f'name="employee_id" value="{eli}"', 1)[1].split("</form>", 1)[0]
+    assert 'name="version" value="1"' in form
+
+    # htmx (the tablet's normal path): the current list comes back with the message.
+    htmx = record(client, plant, "Eli", "accepted", version=0, headers={"hx-request": "true"})
+    assert htmx.status_code == 200 and "<html" not in htmx.text
+    assert "Changed by Kim Lee" in htmx.text.split('data-uitest="call-message">', 1)[1]
+    assert f'data-uitest="outcome-{eli}">Refused' in htmx.text
+
+    # Tapping the answer already saved is no conflict and charges nothing again.
+    same = record(client, plant, "Eli", "refused", version=0, follow_redirects=True)
+    assert same.status_code == 200 and "refused was already recorded" in same.text
+    # Changing an answer someone else recorded in a later version is a conflict as well.
+    _answer_elsewhere(plant, "Eli", "no_answer")
+    assert record(client, plant, "Eli", "accepted", version=1).status_code == 409
+
+    # From a fresh page (the version it shows), the change goes through and books the difference.
+    fresh = record(client, plant, "Eli", "accepted", version=2)
+    assert fresh.status_code == 303
+    offer = run(OvertimeOffer.select().where(OvertimeOffer.employee_id == eli).first())
+    assert (offer["outcome"], offer["version"], offer["offered_by"]) == ("accepted", 3, "sam")
+    assert charged(plant, "Eli") == 28
+
+
+def test_an_answer_without_the_pages_version_is_refused(client):
+    plant = small_plant()
+    login(client, "sam", ["supervisor"])
+    r = post(
+        client,
+        f"/overtime/{plant.opportunity}/offers",
+        {"employee_id": str(plant.people["Eli"]), "outcome": "accepted"},
+        token_from="/",
+    )
+    assert r.status_code == 400 and "This page is out of date: reload the call list" in r.text
+    assert run(OvertimeOffer.count()) == 0 and charged(plant, "Eli") == 20

@@ -11,13 +11,16 @@ from .equalization import (
     Ranked,
     Ranking,
     charge_for_outcome,
+    describe_order,
     entry_charge,
     fairness_spread,
     forced_order,
     ledger_start,
+    order_candidates,
     rank_candidates,
+    shared_order,
 )
-from .model import DayHours, EmployeeResult, EvaluationResult, RuleSet, Shift, Violation, WeekHours
+from .model import DayHours, EmployeeResult, EvaluationResult, RuleSet, Shift, SortKey, Violation, WeekHours
 from .report import format_table, summary
 from .ruleset import (
     PRESETS,
@@ -44,11 +47,13 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "Shift",
+    "SortKey",
     "TimesheetError",
     "Violation",
     "WeekHours",
     "charge_for_outcome",
     "check_extra_shift",
+    "describe_order",
     "diff_rulesets",
     "dump_ruleset",
     "entry_charge",
@@ -59,10 +64,12 @@ __all__ = [
     "ledger_start",
     "load_preset",
     "load_rules",
+    "order_candidates",
     "parse_ruleset",
     "parse_timesheet",
     "preset_text",
     "rank_candidates",
     "read_timesheet",
+    "shared_order",
     "summary",
 ]

@@ -3,17 +3,23 @@
 overtime-and-union-rules.md §6: offer to the qualified employee with the lowest charged hours, ties to
 the most senior; refused or unanswered offers are charged as if worked (per rule set); if volunteers run
 short, force by reverse seniority, with caps and the same exemptions (leave, rest-rule conflict).
+
+Both orders are contract terms, so they are rule-set data (`equalization.rank_by`, `forced_order`: lists
+of SortKey); the defaults are the notes' orders above. Full ties go to the lower employee id, so an
+order is always total and the same list is ranked the same way every time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from .engine import check_extra_shift
-from .model import RuleSet, Shift
+from .model import RuleSet, Shift, SortKey
 
 
 class Outcome(StrEnum):
@@ -36,6 +42,8 @@ class Candidate:
     qualified: bool | None = None
     shifts: tuple[Shift, ...] = ()
     forced_this_month: int = 0
+    #: For `employee_number` orders; "" falls back to `employee_id`.
+    employee_number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +74,108 @@ class Ranking:
 
 
 def rank_candidates(
-    candidates: Iterable[Candidate], opportunity: Opportunity, rules: RuleSet, holidays: Iterable[date] = ()
+    candidates: Iterable[Candidate],
+    opportunity: Opportunity,
+    rules: RuleSet,
+    holidays: Iterable[date] = (),
+    order: Sequence[SortKey] | None = None,
 ) -> Ranking:
-    """Voluntary offer order: lowest charged hours first, ties to the earliest seniority date (§6)."""
+    """Voluntary offer order: `order`, else the rule set's `equalization.rank_by` (default: lowest charged
+    hours first, ties to the earliest seniority date, §6 "Overtime distribution by equalization")."""
+    order = tuple(order if order is not None else rules.equalization.rank_by)
     eligible, excluded = _screen(candidates, opportunity, rules, frozenset(holidays), forced=False)
-    eligible.sort(key=lambda c: (c.charged_hours, c.seniority_date, c.employee_id))
-    ranked = tuple(
-        Ranked(c, (f"{c.charged_hours:g} h charged", f"seniority {c.seniority_date.isoformat()}"))
-        for c in eligible
-    )
+    ranked = tuple(Ranked(c, explain(c, order)) for c in order_candidates(eligible, order))
     return Ranking(ranked, tuple(excluded))
 
 
 def forced_order(
-    candidates: Iterable[Candidate], opportunity: Opportunity, rules: RuleSet, holidays: Iterable[date] = ()
+    candidates: Iterable[Candidate],
+    opportunity: Opportunity,
+    rules: RuleSet,
+    holidays: Iterable[date] = (),
+    order: Sequence[SortKey] | None = None,
 ) -> Ranking:
-    """Mandatory overtime order: least senior qualified first, skipping exempt and capped employees (§6)."""
+    """Mandatory overtime order, skipping exempt and capped employees: `order`, else the rule set's
+    `equalization.forced_order` (default: least senior first, §6 "Mandatory (forced) overtime")."""
+    order = tuple(order if order is not None else rules.equalization.forced_order)
     eligible, excluded = _screen(candidates, opportunity, rules, frozenset(holidays), forced=True)
-    eligible.sort(key=lambda c: (-c.seniority_date.toordinal(), c.employee_id))
-    ranked = tuple(
-        Ranked(c, (f"seniority {c.seniority_date.isoformat()}, least senior first",)) for c in eligible
-    )
+    ranked = tuple(Ranked(c, explain(c, order)) for c in order_candidates(eligible, order))
     return Ranking(ranked, tuple(excluded))
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key that reads digit runs as numbers: "E9" before "E10", id "9" before "10"."""
+    parts = re.split(r"(\d+)", text.casefold())
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def _sort_value(candidate: Candidate, name: str) -> Any:
+    if name == "charged_hours":
+        return candidate.charged_hours
+    if name == "seniority_date":
+        return candidate.seniority_date
+    if name == "employee_number":
+        return natural_key(candidate.employee_number or candidate.employee_id)
+    raise ValueError(f"unknown sort key {name!r}")
+
+
+def order_candidates(candidates: Iterable[Candidate], order: Sequence[SortKey]) -> list[Candidate]:
+    """The candidates sorted by `order` (each key ascending or descending), full ties by employee id."""
+    out = sorted(candidates, key=lambda c: natural_key(c.employee_id))
+    for key in reversed(order):  # stable sorts, least significant key first
+        out.sort(key=lambda c, name=key.name: _sort_value(c, name), reverse=key.descending)
+    return out
+
+
+_PHRASES = {
+    # name: (ascending, descending), as read on the call list
+    "charged_hours": ("lowest hours charged this period", "highest hours charged this period"),
+    "seniority_date": ("earliest seniority date (most senior)", "latest seniority date (least senior)"),
+    "employee_number": ("lowest employee number", "highest employee number"),
+}
+
+
+def describe_order(order: Sequence[SortKey]) -> str:
+    """The order in words: "Lowest hours charged this period first, ties to the earliest seniority date
+    (most senior)." """
+    phrases = [_PHRASES[k.name][k.descending] for k in order]
+    if not phrases:
+        return ""
+    text = phrases[0][0].upper() + phrases[0][1:] + " first"
+    if len(phrases) > 1:
+        text += ", ties to the " + phrases[1]
+    for phrase in phrases[2:]:
+        text += ", then the " + phrase
+    return text + "."
+
+
+_EXPLAIN = {
+    # name: (text of the candidate's value, what descending adds)
+    "charged_hours": (lambda c: f"{c.charged_hours:g} h charged", ", most charged first"),
+    "seniority_date": (lambda c: f"seniority {c.seniority_date.isoformat()}", ", least senior first"),
+    "employee_number": (
+        lambda c: f"employee number {c.employee_number or c.employee_id}",
+        ", highest first",
+    ),
+}
+
+
+def explain(candidate: Candidate, order: Sequence[SortKey]) -> tuple[str, ...]:
+    """Why the candidate stands where they do: their value of each key of the order."""
+    return tuple(
+        _EXPLAIN[k.name][0](candidate) + (_EXPLAIN[k.name][1] if k.descending else "") for k in order
+    )
+
+
+def shared_order(
+    orders: Iterable[Sequence[SortKey]], fallback: Sequence[SortKey]
+) -> tuple[tuple[SortKey, ...], bool]:
+    """The one order for a call list whose people are judged by several rule sets: theirs when they all
+    agree, else `fallback` (the plant default's). Returns (order, True when the fallback was needed)."""
+    distinct = {tuple(o) for o in orders}
+    if len(distinct) == 1:
+        return next(iter(distinct)), False
+    return tuple(fallback), len(distinct) > 1
 
 
 def _screen(

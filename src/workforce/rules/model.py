@@ -214,6 +214,22 @@ class Limits:
     workday_split: SplitWarning | None = None
 
 
+#: What a call list may be ordered by (`equalization.rank_by`, `equalization.forced_order`).
+#: Ascending means: fewest charged hours, earliest seniority date (most senior), lowest employee number.
+SORT_FIELDS = ("charged_hours", "seniority_date", "employee_number")
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """One key of a call-list order; written `"name"` (ascending) or `"-name"` (descending) in TOML."""
+
+    name: str
+    descending: bool = False
+
+    def __str__(self) -> str:
+        return ("-" if self.descending else "") + self.name
+
+
 @dataclass(frozen=True, slots=True)
 class EqualizationRules:
     charge_refused: bool = True
@@ -221,6 +237,11 @@ class EqualizationRules:
     new_entrant_charge: str = "average"
     reset_on: tuple[int, int] = (1, 1)  # (month, day) the ledger restarts
     max_forced_per_month: int | None = None
+    # overtime-and-union-rules.md §6 "Overtime distribution by equalization": lowest charged hours
+    # first, ties to the most senior.
+    rank_by: tuple[SortKey, ...] = (SortKey("charged_hours"), SortKey("seniority_date"))
+    # §6 "Mandatory (forced) overtime": reverse seniority, least senior qualified first.
+    forced_order: tuple[SortKey, ...] = (SortKey("seniority_date", True), SortKey("employee_number"))
 
 
 @dataclass(frozen=True, slots=True)

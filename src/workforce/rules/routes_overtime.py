@@ -29,6 +29,7 @@ from workforce.web.concurrency import stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_float, parse_int
 from workforce.web.pagination import Page, paginate, parse_page
 from workforce.web.responses import is_fragment, page, redirect
+from workforce.web.templating import fmt_dt
 
 
 def _can_run(user: Any) -> bool:
@@ -251,25 +252,45 @@ async def offer_record(request: Request, opportunity_id: int) -> Template | Redi
     data = await form_data(request)
     employee_id = parse_id(str(data.get("employee_id", "")))
     outcome = str(data.get("outcome", ""))
+    version = parse_int(str(data.get("version", "")), "version", FormErrors())
+    status = 400
     try:
         if employee_id is None:
             raise ot.OvertimeError({"employee_id": "Choose who answered."})
+        if version is None:  # every answer button carries the version the page showed
+            raise ot.OvertimeError({"": "This page is out of date: reload the call list and answer again."})
         recorded = await ot.record_outcome(
-            opportunity_id, employee_id, outcome, user_id=request.scope["user"].id
+            opportunity_id, employee_id, outcome, user_id=request.scope["user"].id, version=version
         )
         message, level = recorded.message, "success" if recorded.changed else "warning"
+    except ot.AnswerChanged as exc:
+        message, level, status = _answer_changed(exc.current or {}), "error", 409
     except ot.OvertimeError as exc:
         message, level = " ".join(exc.errors.values()), "error"
+        status = 409 if isinstance(exc, ot.OpportunityFilled) else 400
     if is_fragment(request):  # htmx swaps only 2xx answers: the refusal is the fragment's message
         opp = await _opportunity(request, opportunity_id)
         ctx = await _detail_context(request, opp, message, level)
         return page(request, "rules/opportunity.html", ctx, fragment="rules/_call_list.html")
-    if level == "error":  # nothing written: the page again, with why
+    if level == "error":  # nothing written: the page again (the saved answers), with why
         opp = await _opportunity(request, opportunity_id)
         ctx = await _detail_context(request, opp)
         ctx["errors"].general.append(message)
-        return page(request, "rules/opportunity.html", ctx, status_code=400)
+        return page(request, "rules/opportunity.html", ctx, status_code=status)
     return redirect(f"/overtime/{opportunity_id}", message, level)
+
+
+def _answer_changed(offer: dict[str, Any]) -> str:
+    """The stale-page message (as web.concurrency.stale_message), from the offer as saved now."""
+    name = offer.get("employee_name") or "This person"
+    who = offer.get("offered_by") or "someone"
+    when = fmt_dt(offer.get("offered_at")) or "an unknown time"
+    now = OUTCOMES.get(offer.get("outcome") or "", "")
+    answer = f"{name}'s answer is now {now.lower()}" if now else f"{name} has no answer recorded now"
+    return (
+        f"Changed by {who} at {when} since you opened it: {answer}. Nothing was recorded. "
+        "The call list now shows the saved answers; record the answer again if it still applies."
+    )
 
 
 @post("/overtime/{opportunity_id:int}/cancel", guards=OT_RUN)

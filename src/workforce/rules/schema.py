@@ -12,6 +12,7 @@ from datetime import date, time
 from typing import Any
 
 from .model import (
+    SORT_FIELDS,
     Calendar,
     CallIn,
     DailyOvertime,
@@ -25,6 +26,7 @@ from .model import (
     RestBreak,
     RuleSet,
     SeventhDay,
+    SortKey,
     SplitWarning,
     Tier,
     WeeklyAverage,
@@ -124,12 +126,31 @@ def _parse_month_day(value: Any) -> tuple[int, int]:
         raise Invalid('must be a month and day "MM-DD"') from None
 
 
+def _parse_order(value: Any) -> tuple[SortKey, ...]:
+    """A call-list order: a list of sort keys, each "name" (ascending) or "-name" (descending)."""
+    vocabulary = ", ".join(SORT_FIELDS)
+    if not isinstance(value, list) or not value:
+        raise Invalid(f'must be a non-empty list of sort keys from {vocabulary} ("-" first for descending)')
+    keys: list[SortKey] = []
+    for item in value:
+        name = item[1:] if isinstance(item, str) and item.startswith("-") else item
+        if not isinstance(item, str) or name not in SORT_FIELDS:
+            raise Invalid(
+                f'has unknown sort key {item!r} (sort keys: {vocabulary}; "-" first for descending)'
+            )
+        if any(k.name == name for k in keys):
+            raise Invalid(f"names {name} twice")
+        keys.append(SortKey(name, item.startswith("-")))
+    return tuple(keys)
+
+
 NUMBER, POSITIVE = _number(), _number(strict=True)
 BOOL, TEXT, NAME = Kind(_parse_bool), Kind(_parse_text), Kind(_parse_name)
 CLOCK = Kind(_parse_clock, lambda t: t.strftime("%H:%M"))
 WEEKDAY = Kind(_parse_weekday, lambda i: WEEKDAYS[i])
 TIER = Kind(_parse_tier, lambda t: t.name.lower())
 MONTH_DAY = Kind(_parse_month_day, lambda md: f"{md[0]:02d}-{md[1]:02d}")
+ORDER = Kind(_parse_order, lambda keys: [str(k) for k in keys])
 
 REQUIRED = object()
 
@@ -260,6 +281,10 @@ SCHEMA = Table(
                 Key("new_entrant_charge", _one_of("average", "highest", "zero"), "average"),
                 Key("reset_on", MONTH_DAY, (1, 1)),
                 Key("max_forced_per_month", _integer(0), None),
+                # overtime-and-union-rules.md §6: offer order (lowest charged, ties to the most senior)
+                # and forced order (reverse seniority) are contract terms, so they are data here.
+                Key("rank_by", ORDER, EqualizationRules().rank_by),
+                Key("forced_order", ORDER, EqualizationRules().forced_order),
             ),
             optional=False,
         ),

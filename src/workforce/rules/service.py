@@ -21,6 +21,7 @@ from typing import Any
 from workforce.audit import trail
 from workforce.audit.context import current_actor
 from workforce.db import transaction
+from workforce.rules.equalization import describe_order
 from workforce.rules.model import RuleSet
 from workforce.rules.ruleset import RuleSetError, diff_rulesets, load_preset, parse_ruleset
 from workforce.rules.schema import WEEKDAYS
@@ -277,6 +278,8 @@ def _show(value: Any) -> str:
         return "off"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, list | tuple):  # a call-list order: rank_by, forced_order
+        return ", ".join(_show(v) for v in value)
     return str(value)
 
 
@@ -388,7 +391,8 @@ def describe(rules: RuleSet) -> list[tuple[str, str]]:
     out.append(
         (
             "Overtime equalization",
-            "lowest charged hours first, ties to the most senior; "
+            describe_order(eq.rank_by).rstrip(".")
+            + "; "
             + (
                 f"{' and '.join(charged)} offers charged as worked"
                 if charged
@@ -402,7 +406,8 @@ def describe(rules: RuleSet) -> list[tuple[str, str]]:
     out.append(
         (
             "Forced overtime",
-            "least senior first" + (f", at most {cap} times per person per month" if cap is not None else ""),
+            describe_order(eq.forced_order).rstrip(".")
+            + (f"; at most {cap} times per person per month" if cap is not None else ""),
         )
     )
     return out

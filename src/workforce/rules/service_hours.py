@@ -41,6 +41,13 @@ from workforce.rules.ruleset import load_preset
 from workforce.rules.service import FALLBACK_PRESET, RuleBook, label, parse_cached, short_label
 from workforce.rules.tables import TimesheetEntry
 
+#: The longest one timesheet row may be. Overlap queries read rows with `starts_at` from this long
+#: before the window, so an index on starts_at bounds them on both sides instead of reading all history
+#: back to the first shift; `record_shifts` refuses longer rows, which keeps those queries exact. 24 h
+#: is well past any real shift: the notes' §6 "Maximum hours" caps a day at 16 h including holdovers,
+#: and the EU/UK daily rest (WTD Art. 3) leaves at most 13 h in 24. A longer stretch is two rows.
+MAX_SHIFT = timedelta(hours=24)
+
 ShiftSource = Callable[[list[int], datetime, datetime], Awaitable[Mapping[int, Iterable[Shift]]]]
 _SOURCES: list[ShiftSource] = []
 
@@ -86,13 +93,23 @@ async def _timesheet_shifts(
         TimesheetEntry.call_in,
         TimesheetEntry.training,
         TimesheetEntry.holiday,
-    ).where((TimesheetEntry.starts_at < end) & (TimesheetEntry.ends_at > start))
+    ).where(_overlapping(start, end))
     if employee_ids is not None:
         query = query.where(TimesheetEntry.employee_id.is_in(employee_ids))
     out: dict[int, list[Shift]] = {i: [] for i in employee_ids or ()}
     for row in await query.order_by(TimesheetEntry.starts_at):
         out.setdefault(row["employee_id"], []).append(_shift(row))
     return out
+
+
+def _overlapping(start: datetime, end: datetime) -> Any:
+    """Rows overlapping [start, end). `starts_at >= start - MAX_SHIFT` adds nothing for rows no longer
+    than MAX_SHIFT (ends_at > start implies it) but lets the starts_at index bound the scan from below."""
+    return (
+        (TimesheetEntry.starts_at >= start - MAX_SHIFT)
+        & (TimesheetEntry.starts_at < end)
+        & (TimesheetEntry.ends_at > start)
+    )
 
 
 async def worked_shifts(
@@ -120,7 +137,16 @@ async def worked_shifts(
 
 
 async def record_shifts(shifts: Iterable[Shift], *, source: str = "manual", summary: str = "") -> int:
-    """Insert worked shifts (Shift.employee = employee id as text); returns how many were written."""
+    """Insert worked shifts (Shift.employee = employee id as text); returns how many were written.
+
+    Raises ValueError, writing nothing, for a shift longer than MAX_SHIFT (record it as two rows)."""
+    shifts = list(shifts)
+    for s in shifts:
+        if s.end.replace(tzinfo=None) - s.start.replace(tzinfo=None) > MAX_SHIFT:  # as stored
+            raise ValueError(
+                f"shift of {s.employee} from {s.start:%Y-%m-%d %H:%M} to {s.end:%Y-%m-%d %H:%M} is longer "
+                f"than {MAX_SHIFT.total_seconds() / 3600:g} h: record it as two rows"
+            )
     actor = current_actor.get().name
     entries = [
         TimesheetEntry(
@@ -542,8 +568,7 @@ async def employees_with_hours(start: date, end: date, site_ids: Iterable[int] |
     rows = (
         await TimesheetEntry.select(TimesheetEntry.employee_id)
         .where(
-            (TimesheetEntry.starts_at < datetime.combine(end + timedelta(days=1), time(0)))
-            & (TimesheetEntry.ends_at > datetime.combine(start, time(0)))
+            _overlapping(datetime.combine(start, time(0)), datetime.combine(end + timedelta(days=1), time(0)))
         )
         .distinct()
     )

@@ -3,8 +3,14 @@
 The ranking, exclusions and charges come from the pure core (equalization.py) with each person judged
 by the rule-set version of *their* bargaining unit on the opportunity's date: their limits decide
 whether the extra hours break a rule, their `[equalization]` table what a refusal costs and when their
-ledger resets. The order is the rule set's (overtime-and-union-rules.md §6): lowest hours charged in
-the current period first, ties to the earliest seniority date; forced overtime least senior first.
+ledger resets. The order is the rule set's (`equalization.rank_by` / `forced_order`; by default the
+notes' §6: lowest hours charged in the current period first, ties to the earliest seniority date; forced
+overtime least senior first). When the group's people are judged by rule sets that order differently,
+the plant default's order is used and the page says so.
+
+Recording answers (`record_outcome`) is one transaction per answer that first locks the opportunity's
+row, so two tablets cannot both take the last place (no over-filling), and that refuses an answer
+given on a stale page (the offer's version moved since the list was loaded).
 
 Every call list runs a fixed number of queries, whatever the size of the group.
 """
@@ -19,21 +25,25 @@ from typing import Any
 
 from workforce.audit import trail
 from workforce.audit.context import current_actor
-from workforce.db import StaleVersion, is_unique_violation, transaction, update_versioned
+from workforce.db import StaleVersion, engine, is_unique_violation, transaction, update_versioned
 from workforce.people import directory
 from workforce.rules.equalization import (
     Candidate,
     Opportunity,
+    Ranked,
     Ranking,
     charge_for_outcome,
+    describe_order,
     entry_charge,
     fairness_spread,
     forced_order,
     ledger_start,
+    order_candidates,
     rank_candidates,
+    shared_order,
 )
 from workforce.rules.holidays_service import holidays_for
-from workforce.rules.model import RuleSet, Shift
+from workforce.rules.model import RuleSet, Shift, SortKey
 from workforce.rules.service import RuleBook, label
 from workforce.rules.service_hours import book_context_days, worked_shifts
 from workforce.rules.tables import OUTCOMES, ChargedHours, OvertimeOffer, OvertimeOpportunity
@@ -57,12 +67,27 @@ QUALIFICATION_NOTE = (
 )
 
 
+#: Limits of one opportunity (validate_opportunity). The longest shift one can be, MAX_SPAN, bounds the
+#: overlap query on opportunities from below, so the starts_at index is used (as service_hours.MAX_SHIFT).
+MAX_HOURS, MAX_BREAK_MINUTES = 16, 120
+MAX_SPAN = timedelta(hours=MAX_HOURS, minutes=MAX_BREAK_MINUTES)
+
+
 class OvertimeError(ValueError):
     """Field errors of a form, keyed by field name ("" for the whole form)."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class OpportunityFilled(OvertimeError):
+    """An acceptance (or forced assignment) for overtime that already has everyone it needs."""
+
+
+class AnswerChanged(StaleVersion):
+    """Someone recorded or changed this person's answer since the page was loaded: `current` is the
+    offer as saved now, with the person's name under "employee_name"."""
 
 
 # --- opportunities -------------------------------------------------------------------------------------
@@ -86,10 +111,10 @@ class OpportunityInput:
 async def validate_opportunity(data: OpportunityInput) -> OpportunityInput:
     """Check the places belong to the site; derive the department from the station. Raises OvertimeError."""
     errors: dict[str, str] = {}
-    if data.hours <= 0 or data.hours > 16:
-        errors["hours"] = "Overtime is between a few minutes and 16 hours."
-    if data.break_minutes < 0 or data.break_minutes > 120:
-        errors["break_minutes"] = "An unpaid break is 0 to 120 minutes."
+    if data.hours <= 0 or data.hours > MAX_HOURS:
+        errors["hours"] = f"Overtime is between a few minutes and {MAX_HOURS} hours."
+    if data.break_minutes < 0 or data.break_minutes > MAX_BREAK_MINUTES:
+        errors["break_minutes"] = f"An unpaid break is 0 to {MAX_BREAK_MINUTES} minutes."
     if data.needed < 1 or data.needed > 50:
         errors["needed"] = "Between 1 and 50 people."
     if not data.station_id and not data.skill.strip() and not data.department_id:
@@ -409,6 +434,14 @@ class CallList:
     rule_sets: list[str] = field(default_factory=list)
     #: People outside the group screened on request ("why is X not on the list?").
     checked: list[CallEntry] = field(default_factory=list)
+    #: The offer and forced orders in words, and why the plant default's order is used (if it is).
+    rank_text: str = ""
+    forced_text: str = ""
+    order_note: str = ""
+
+    @property
+    def filled(self) -> bool:
+        return self.opportunity["status"] != "cancelled" and self.taken >= self.opportunity["needed"]
 
     @property
     def visible(self) -> int:
@@ -452,7 +485,8 @@ async def _overtime_context(
     after = (first + timedelta(days=32)).replace(day=1)
     month_from, month_to = datetime.combine(first, time(0)), datetime.combine(after, time(0))
     in_window = (
-        (OvertimeOpportunity.starts_at < end)
+        (OvertimeOpportunity.starts_at >= start - MAX_SPAN)  # implied by ends_at > start; for the index
+        & (OvertimeOpportunity.starts_at < end)
         & (OvertimeOpportunity.ends_at > start)
         & (OvertimeOpportunity.status != "cancelled")
         & (OvertimeOpportunity.id != opportunity["id"])
@@ -568,6 +602,7 @@ async def call_list(
 
     # Each person is judged by their own unit's rule set: group them by version, rank each group, merge.
     groups: dict[Any, tuple[RuleSet, list[Candidate]]] = {}
+    group_rules: dict[Any, RuleSet] = {}  # the versions judging the group's own people
     labels: dict[Any, str] = {}
     by_id = {e["id"]: e for e in people}
     for e in people:
@@ -589,16 +624,31 @@ async def call_list(
             qualified=None,  # no training module yet: QUALIFICATION_NOTE
             shifts=tuple(own),
             forced_this_month=forced_counts.get(e["id"], 0),
+            employee_number=e["employee_number"],
         )
         groups.setdefault(key, (rules, []))[1].append(candidate)
+        if e["id"] in group_ids:
+            group_rules[key] = rules
 
-    def merge(rank_fn: Any) -> Ranking:
-        eligible, excluded = [], []
+    # One list, one order: the group's rule sets' order when they agree, else the plant default's
+    # (overtime-and-union-rules.md §6: the order is the agreement's; an equalization group normally
+    # sits in one bargaining unit, so they agree unless the overtime is open to several units).
+    default_row, default_rules = book.for_date(None, opp_day)
+    rank_by, rank_mixed = shared_order(
+        (r.equalization.rank_by for r in group_rules.values()), default_rules.equalization.rank_by
+    )
+    forced_by, forced_mixed = shared_order(
+        (r.equalization.forced_order for r in group_rules.values()), default_rules.equalization.forced_order
+    )
+
+    def merge(rank_fn: Any, order: tuple[SortKey, ...]) -> Ranking:
+        eligible: list[Ranked] = []
+        excluded: list[Ranked] = []
         for rules, candidates in groups.values():
-            ranking = rank_fn(candidates, opportunity, rules, holidays)
+            ranking = rank_fn(candidates, opportunity, rules, holidays, order)
             eligible += ranking.eligible
             excluded += ranking.excluded
-        return Ranking(tuple(eligible), tuple(excluded))
+        return Ranking(_in_order(eligible, order), tuple(excluded))
 
     def entry(ranked: Any, rank: int | None, humanize: bool = True) -> CallEntry:
         emp_id = int(ranked.candidate.employee_id)
@@ -613,7 +663,7 @@ async def call_list(
             rules_label=label(row),
         )
 
-    voluntary = merge(rank_candidates)
+    voluntary = merge(rank_candidates, rank_by)
     outside = {e["id"] for e in people} - group_ids
     checked = [
         entry(r, None)
@@ -631,15 +681,21 @@ async def call_list(
         tuple(r for r in voluntary.eligible if int(r.candidate.employee_id) not in outside),
         tuple(r for r in voluntary.excluded if int(r.candidate.employee_id) not in outside),
     )
-    ordered = sorted(
-        voluntary.eligible,
-        key=lambda r: (r.candidate.charged_hours, r.candidate.seniority_date, int(r.candidate.employee_id)),
-    )
     result = CallList(
-        opportunity=opp, offers=offers, group_size=len(group_ids), rule_sets=sorted(set(labels.values()))
+        opportunity=opp,
+        offers=offers,
+        group_size=len(group_ids),
+        rule_sets=sorted(set(labels.values())),
+        rank_text=describe_order(rank_by),
+        forced_text=describe_order(forced_by),
     )
+    if rank_mixed or forced_mixed:
+        result.order_note = (
+            "The people in this group are judged by rule sets that order the call list differently: "
+            f"the order of {label(default_row)} (the plant default) is used."
+        )
     result.checked = checked
-    result.eligible = [entry(r, i + 1) for i, r in enumerate(ordered)]
+    result.eligible = [entry(r, i + 1) for i, r in enumerate(voluntary.eligible)]
     result.excluded = sorted(
         (entry(r, None) for r in voluntary.excluded),
         key=lambda c: (c.employee["last_name"], c.employee["first_name"]),
@@ -650,21 +706,24 @@ async def call_list(
     result.next_id = waiting[0].employee["id"] if waiting and opp["status"] == "open" else None
     result.forced_due = opp["status"] == "open" and result.short > 0 and not waiting
     if result.forced_due or want_forced:
-        forced = merge(forced_order)
-        forced_sorted = sorted(
-            (
-                r
-                for r in forced.eligible
-                if int(r.candidate.employee_id) not in outside
-                and (offer_by_emp.get(int(r.candidate.employee_id)) or {}).get("outcome") not in WORKING
-            ),
-            key=lambda r: (-r.candidate.seniority_date.toordinal(), int(r.candidate.employee_id)),
-        )
+        forced = merge(forced_order, forced_by)
+        forced_sorted = [
+            r
+            for r in forced.eligible
+            if int(r.candidate.employee_id) not in outside
+            and (offer_by_emp.get(int(r.candidate.employee_id)) or {}).get("outcome") not in WORKING
+        ]
         result.forced = [entry(r, i + 1) for i, r in enumerate(forced_sorted)]
         result.forced_excluded = [
             entry(r, None) for r in forced.excluded if int(r.candidate.employee_id) not in outside
         ]
     return result
+
+
+def _in_order(ranked: list[Ranked], order: tuple[SortKey, ...]) -> tuple[Ranked, ...]:
+    """Rankings of several rule-set groups merged into the one order."""
+    by_id = {r.candidate.employee_id: r for r in ranked}
+    return tuple(by_id[c.employee_id] for c in order_candidates((r.candidate for r in ranked), order))
 
 
 # --- recording offers ------------------------------------------------------------------------------------
@@ -692,12 +751,22 @@ class Recorded:
 
 
 async def record_outcome(
-    opportunity_id: int, employee_id: int, outcome: str, *, user_id: int | None = None
+    opportunity_id: int,
+    employee_id: int,
+    outcome: str,
+    *,
+    user_id: int | None = None,
+    version: int | None = None,
 ) -> Recorded:
     """Record (or correct) one person's answer. Idempotent: the same outcome again charges nothing.
 
     Accepted and forced are charged the hours worked; refused and no answer as the person's rule set
     says (`equalization.charge_refused`, `charge_no_answer`). A correction books the difference.
+
+    `version` is the person's offer version the page showed (0: no answer yet); None skips the check
+    (internal callers). A different answer recorded since raises AnswerChanged. Accepting (or forcing)
+    once `needed` people work it raises OpportunityFilled; refusals and unanswered calls are still
+    recorded then, since a documented call is charged whatever happened next (the notes §6).
     """
     if outcome not in OUTCOMES:
         raise OvertimeError({"outcome": f"Choose one of {', '.join(OUTCOMES)}."})
@@ -705,7 +774,7 @@ async def record_outcome(
     if opp is None:
         raise OvertimeError({"": "No such opportunity."})
     if opp["status"] == "cancelled":
-        raise OvertimeError({"": "This overtime was cancelled; nothing can be recorded."})
+        raise OvertimeError({"": CANCELLED})
     emp = (await directory.employees_by_ids([employee_id])).get(employee_id)
     if emp is None:
         raise OvertimeError({"employee_id": "No such employee."})
@@ -721,11 +790,41 @@ async def record_outcome(
         charge = float(charge_for_outcome(outcome, opp["hours"], rules))
     for attempt in range(2):
         try:
-            return await _record(opp, emp, outcome, charge, period, user_id)
+            return await _record(opp, emp, outcome, charge, period, user_id, version)
+        except _Full as full:
+            working = await directory.employees_by_ids(full.employee_ids)
+            names = ", ".join(working[i]["name"] for i in full.employee_ids if i in working)
+            raise OpportunityFilled(
+                {
+                    "": f"This overtime is already filled: {len(full.employee_ids)} of {full.needed} "
+                    f"{'person works' if full.needed == 1 else 'people work'} it ({names}). "
+                    f"Nothing was recorded for {emp['name']}. To give them the place, first change "
+                    "the answer of someone who works it."
+                }
+            ) from None
         except Exception as exc:  # a second tablet inserted the same offer first: read it back
             if attempt or not is_unique_violation(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+CANCELLED = "This overtime was cancelled; nothing can be recorded."
+
+
+class _Full(Exception):
+    def __init__(self, employee_ids: list[int], needed: int):
+        super().__init__("opportunity filled")
+        self.employee_ids, self.needed = employee_ids, needed
+
+
+async def _lock_opportunity(opportunity_id: int) -> dict[str, Any] | None:
+    """Read the opportunity inside the current transaction, locking its row until the transaction ends,
+    so answers to one opportunity are recorded one after another. PostgreSQL: SELECT … FOR UPDATE.
+    SQLite has no row locks: db.transaction() already holds the database's write lock (IMMEDIATE)."""
+    query = OvertimeOpportunity.select().where(OvertimeOpportunity.id == opportunity_id)
+    if engine().engine_type != "sqlite":
+        query = query.lock_rows("UPDATE")
+    return await query.first()
 
 
 async def outside_group(emp: dict[str, Any], opp: dict[str, Any]) -> str:
@@ -759,14 +858,33 @@ async def outside_group(emp: dict[str, Any], opp: dict[str, Any]) -> str:
 
 
 async def _record(
-    opp: dict[str, Any], emp: dict[str, Any], outcome: str, charge: float, period: date, user_id: int | None
+    opp: dict[str, Any],
+    emp: dict[str, Any],
+    outcome: str,
+    charge: float,
+    period: date,
+    user_id: int | None,
+    version: int | None,
 ) -> Recorded:
     actor = current_actor.get()
     key = f"{opp['id']}:{emp['id']}"
     async with transaction():
+        # Everything below is decided on what is saved now, under the opportunity's row lock.
+        opp = await _lock_opportunity(opp["id"]) or opp
+        if opp["status"] == "cancelled":
+            raise OvertimeError({"": CANCELLED})
         existing = await OvertimeOffer.select().where(OvertimeOffer.offer_key == key).first()
         if existing and existing["outcome"] == outcome:
             return Recorded(existing, False, 0.0, None, emp)
+        if version is not None and version != (existing["version"] if existing else 0):
+            # Optimistic locking: the page showed another answer (or none) for this person.
+            raise AnswerChanged({**(existing or {}), "employee_name": emp["name"]})
+        if outcome in WORKING and not (existing and existing["outcome"] in WORKING):
+            working = await OvertimeOffer.select(OvertimeOffer.employee_id).where(
+                (OvertimeOffer.opportunity_id == opp["id"]) & OvertimeOffer.outcome.is_in(list(WORKING))
+            )
+            if len(working) >= opp["needed"]:  # no over-filling: everyone needed already works it
+                raise _Full([w["employee_id"] for w in working], opp["needed"])
         now = datetime.now().astimezone()
         if existing:
             delta = charge - existing["charged_hours"]
@@ -859,6 +977,8 @@ class CrewFairness:
     lowest: float
     highest: float
     average: float
+    #: The order `members` are in (their call-list order), in words.
+    order_text: str = ""
 
 
 async def fairness(
@@ -867,7 +987,8 @@ async def fairness(
     """Per crew: each member's hours charged in their current period, and the spread (§6).
 
     One site (`site_id`), every site (None), or several at once (`site_ids`). Four queries whatever
-    the number of sites, crews or people; members are in call order (least charged, then most senior).
+    the number of sites, crews or people; members are in call order: their rule sets' `rank_by` when
+    they agree, else the plant default's (by default least charged, then most senior).
     """
     wanted = set(site_ids) if site_ids is not None else None
     one = None if wanted is not None else site_id
@@ -894,11 +1015,10 @@ async def fairness(
             row["period_start"] = period
             row["new_entrant_rule"] = rules.equalization.new_entrant_charge
             by_crew[e["crew_id"]].append(row)
+    fallback = book.for_date(None, on_date)[1].equalization.rank_by
     out = []
     for crew in crews:
-        members = sorted(
-            by_crew.get(crew["id"], []), key=lambda m: (m["charged"], m["seniority_date"], m["id"])
-        )
+        members, order = _call_order(by_crew.get(crew["id"], []), periods, fallback)
         charges = {str(m["id"]): m["charged"] for m in members}
         values = list(charges.values())
         out.append(
@@ -909,9 +1029,31 @@ async def fairness(
                 lowest=min(values, default=0.0),
                 highest=max(values, default=0.0),
                 average=round(sum(values) / len(values), 2) if values else 0.0,
+                order_text=describe_order(order),
             )
         )
     return out
+
+
+def _call_order(
+    members: list[dict[str, Any]], periods: dict[int, tuple[date, RuleSet]], fallback: tuple[SortKey, ...]
+) -> tuple[list[dict[str, Any]], tuple[SortKey, ...]]:
+    """A crew's members in the order its call lists use (`shared_order` of their rule sets)."""
+    order, _mixed = shared_order((periods[m["id"]][1].equalization.rank_by for m in members), fallback)
+    by_id = {str(m["id"]): m for m in members}
+    candidates = [
+        Candidate(
+            employee_id=str(m["id"]),
+            name=m["name"],
+            crew=None,
+            bargaining_unit=None,
+            seniority_date=m["seniority_date"],
+            charged_hours=m["charged"],
+            employee_number=m["employee_number"],
+        )
+        for m in members
+    ]
+    return [by_id[c.employee_id] for c in order_candidates(candidates, order)], order
 
 
 async def apply_entry_charge(employee_id: int, crew: CrewFairness, on_date: date) -> float:

@@ -52,7 +52,9 @@ class PlantHoliday(Table, tablename="wf_plant_holiday"):
 class TimesheetEntry(Table, tablename="wf_timesheet_entry"):
     """A worked shift. Start and end are naive local wall-clock time at the employee's site.
 
-    The migration adds a composite index on (employee_id, starts_at) for `worked_shifts`.
+    The migration adds a composite index on (employee_id, starts_at) for `worked_shifts`. A row is at
+    most `service_hours.MAX_SHIFT` (24 h) long (`record_shifts` refuses longer ones): the overlap
+    queries bound starts_at from below by it, so they use these indexes instead of reading all history.
     """
 
     employee_id = Integer(index=True)

@@ -113,7 +113,7 @@ def create_app(extra_routes: list | None = None) -> Litestar:
         on_shutdown=[_stop_printing, _close_pool],
         logging_config=LoggingConfig(
             log_exceptions="debug" if settings.debug else "never",
-            loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"]}},
+            loggers={"workforce": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False}},
         ),
         debug=False,
     )

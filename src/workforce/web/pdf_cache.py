@@ -12,7 +12,8 @@ import asyncio
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
@@ -49,21 +50,22 @@ def part_key(html: str) -> str:
 
 
 def _layout(key: str, html: str) -> Future[tuple[bytes, int]]:
-    """The running layout of `key`, or a new one in a worker."""
+    """The running layout of `key`, or a new one in a worker. It stays listed until its result is
+    stored (`_release`): a print arriving between the two must not lay the part out again."""
     with _inflight_lock:
         running = _inflight.get(key)
         if running is not None:
             return running
         future = pdf_workers.submit(html)
         _inflight[key] = future
+        return future
 
-    def done(_f: Future) -> None:
-        with _inflight_lock:
-            if _inflight.get(key) is future:
-                del _inflight[key]
 
-    future.add_done_callback(done)
-    return future
+def _release(keys: Iterable[str]) -> None:
+    """Stored, or failed: the next print reads the table or tries again."""
+    with _inflight_lock:
+        for key in keys:
+            _inflight.pop(key, None)
 
 
 async def _await_layout(key: str, html: str) -> tuple[bytes, int]:
@@ -96,14 +98,28 @@ async def _store(new: dict[str, tuple[bytes, int]]) -> None:
 async def laid_out(htmls: Sequence[str]) -> list[tuple[bytes, int]]:
     """Each part's PDF and page count, in order: stored ones read back, the others laid out side by
     side in the workers and stored."""
+    started = time.perf_counter()
     keys = [part_key(h) for h in htmls]
     found = await _stored(keys)
     missing = {k: h for k, h in zip(keys, htmls, strict=True) if k not in found}
     if missing:
-        results = await asyncio.gather(*(_await_layout(k, h) for k, h in missing.items()))
-        new = dict(zip(missing, results, strict=True))
-        await _store(new)
+        with _inflight_lock:
+            joined = sum(k in _inflight for k in missing)
+        try:
+            results = await asyncio.gather(*(_await_layout(k, h) for k, h in missing.items()))
+            new = dict(zip(missing, results, strict=True))
+            await _store(new)
+        finally:
+            _release(missing)
         found.update(new)
+        log.info(
+            "%d parts: %d stored, %d laid out (%d already running) in %.2f s",
+            len(keys),
+            len(keys) - len(missing),
+            len(missing),
+            joined,
+            time.perf_counter() - started,
+        )
     return [found[k] for k in keys]
 
 

@@ -8,6 +8,7 @@ touches the database starts from empty tables (fixture `db`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import re
 import shutil
@@ -54,9 +55,11 @@ def run(awaitable):
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(wrapper())
-    # Playwright's sync API keeps a loop running in this thread: use another thread.
+    # Playwright's sync API keeps a loop running in this thread: use another thread, with this thread's
+    # context variables (e.g. the acting user a test has set).
+    context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, wrapper()).result()
+        return pool.submit(context.run, asyncio.run, wrapper()).result()
 
 
 async def _recreate_pg_database() -> None:

@@ -3,7 +3,6 @@
 sheet, privacy cases masked, parts that have not changed never laid out again, and numbering that stays
 right when a part prints more pages than its form pages."""
 
-import asyncio
 import io
 import re
 import time
@@ -196,7 +195,7 @@ def test_numbering_follows_the_pages_actually_printed(db):
     # the pages the parts really printed, so "Page X of Y" still counts every sheet.
     ctx = _log_context(26, description="crushed finger between die and stripper plate " * 12)
     parts = [{"pages": [p]} for p in ctx.pop("pages")]
-    data = asyncio.run(pdf.render_long_pdf("incidents/osha300_print.html", ctx, parts))
+    data = run(pdf.render_long_pdf("incidents/osha300_print.html", ctx, parts))
     texts = page_texts(data)
     assert len(texts) > 2
     for n, text in enumerate(texts, start=1):

@@ -150,6 +150,10 @@ def test_site_limited_compliance_cannot_open_another_sites_forms(client):
     limit_sites("carl", ["LKS"])
     assert client.get(f"/osha/300?site={scene.riv}&year={scene.year}").status_code == 404
     assert client.get(f"/osha/300?site={scene.lks}&year={scene.year}").status_code == 200
+    # By code too, as the rates API takes it; the limit holds the same way.
+    assert client.get(f"/osha/300?site=lks&year={scene.year}").status_code == 200
+    assert client.get(f"/osha/300?site=RIV&year={scene.year}").status_code == 404
+    assert client.get(f"/osha/300?site=NOPE&year={scene.year}").status_code == 404
 
 
 def test_viewer_sees_restricted_instead_of_the_injured_person(client):

@@ -161,6 +161,13 @@ def test_edit_shows_in_history_and_detects_concurrent_edit(client):
     r = post(client, f"/people/{emp['id']}", {**values, "version": version}, token_from="/")
     assert r.status_code == 409 and "Changed by hana" in r.text and "since you opened it" in r.text
     assert first_employee(id=emp["id"])["job_class"] == "Setter II"
+    # Her entry is kept beside the value saved meanwhile; the other fields are the same and carry no note.
+    assert 'value="Setter III"' in r.text and "Saved meanwhile as: Setter II" in r.text
+    assert r.text.count("Saved meanwhile as") == 1
+    fresh = _version(r.text)
+    assert fresh != version
+    r = post(client, f"/people/{emp['id']}", {**values, "version": fresh}, token_from="/")
+    assert r.status_code == 303 and first_employee(id=emp["id"])["job_class"] == "Setter III"
 
 
 def test_status_change_needs_reason_and_keeps_record(client):

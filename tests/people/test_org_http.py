@@ -99,15 +99,26 @@ def test_edit_with_stale_version_and_deactivate(client):
         "version": version,
     }
     assert post(client, f"/org/sites/{site_id}", data, token_from="/").status_code == 303
-    stale = post(client, f"/org/sites/{site_id}", {**data, "name": "Other"}, token_from="/")
+    mine = {**data, "name": "Other", "paper_size": "A4"}
+    stale = post(client, f"/org/sites/{site_id}", mine, token_from="/")
     assert stale.status_code == 409 and "since you opened it" in stale.text
+    # The user's entries are kept, the saved value shown beside the fields that differ, and the form
+    # now carries the saved version: saving again keeps theirs, knowingly.
+    assert 'value="Other"' in stale.text and "Your entries are kept" in stale.text
+    assert "Saved meanwhile as: Riverside" in stale.text and "Saved meanwhile as: Letter" in stale.text
+    assert "Saved meanwhile as: RIV" not in stale.text  # the code did not change
+    new_version = re.search(r'name="version" value="(\d+)"', stale.text).group(1)
+    assert new_version != version
+    again = {**mine, "version": new_version}
+    assert post(client, f"/org/sites/{site_id}", again, token_from="/").status_code == 303
+    assert run(Site.select(Site.name).where(Site.id == site_id).first())["name"] == "Other"
     assert (
         post(client, f"/org/sites/{site_id}/active", {"active": "false"}, token_from="/").status_code == 303
     )
     assert run(Site.select(Site.active).where(Site.id == site_id).first())["active"] is False
     listed = client.get("/org/sites").text
-    assert "RIV plant" not in listed and "Riverside" not in listed
-    assert "Riverside" in client.get("/org/sites?show=inactive").text
+    assert "RIV plant" not in listed and "Other" not in listed
+    assert "Other" in client.get("/org/sites?show=inactive").text
     history = client.get(f"/org/sites/{site_id}").text
     assert "deactivated" in history
 

@@ -23,8 +23,9 @@ LOG_LINES_PER_PAGE = 13
 #: From this many cases the 300 Log PDF is printed in parts side by side and kept (web.pdf.pdf_long_response);
 #: below it one process is quicker than starting the parts.
 LOG_PARTS_FROM_CASES = 100
-#: Form pages per part: parts start at fixed pages, so a new or edited case re-lays out its part and the last
-#: (the year's totals), about 2 s for the 500-case bench log; smaller parts cost more when nothing is kept yet.
+#: Form pages per part: parts start at fixed pages, so a new or edited case re-lays out its part and the
+#: last (the year's totals), about 2 s for the 500-case bench log; smaller parts cost more when nothing
+#: is kept yet.
 LOG_PAGES_PER_PART = 5
 LOG_PDF_TEMPLATE = "incidents/osha300_print.html"
 
@@ -34,18 +35,20 @@ def _log_title(year: int) -> str:
 
 
 async def _site_year(request: Request) -> tuple[dict[str, Any], int, list[dict[str, Any]]]:
-    """The establishment and year asked for (defaults: the user's first site, this year), or 404."""
+    """The establishment (by id or code, as the rates API takes it) and year asked for (defaults: the
+    user's first site, this year), or 404."""
     params = request.query_params
     user = request.scope["user"]
     sites = await queries.sites_by_id()
     allowed = await queries.user_site_ids(user, sites)
     choices = [s for s in sites.values() if allowed is None or s["id"] in allowed]
+    wanted = (params.get("site") or "").strip()
+    by_code = {str(s["code"]).upper(): s for s in sites.values()}
     try:
-        site_id = int(params.get("site") or (choices[0]["id"] if choices else 0))
+        site = by_code.get(wanted.upper()) or sites.get(int(wanted or (choices[0]["id"] if choices else 0)))
         year = int(params.get("year") or date.today().year)
     except ValueError as exc:
         raise NotFoundException("Choose a site and a year.") from exc
-    site = sites.get(site_id)
     if site is None or site not in choices or not 1990 <= year <= date.today().year + 1:
         raise NotFoundException("No such establishment or year.")
     return site, year, choices

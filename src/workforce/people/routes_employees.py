@@ -15,7 +15,7 @@ from workforce.people import service
 from workforce.people.access import can_see_contact
 from workforce.people.tables import EMPLOYMENT_TYPES, STATUSES
 from workforce.people.validation import COLUMNS
-from workforce.web.concurrency import stale_message
+from workforce.web.concurrency import mark_changed_fields, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -145,10 +145,11 @@ async def employee_update(request: Request, employee_id: int) -> Template | Redi
         return await _form(request, {**values, "version": version}, _errors(exc.errors), row, 400)
     except StaleVersion:
         current = await _record(employee_id, request.scope["user"])
-        errors.general.append(await stale_message("employee", employee_id))
-        return await _form(
-            request, {**service.as_raw(current), "version": current["version"]}, errors, current, 409
-        )
+        labels = {name: dict(options) for name, options in (await service.org_choices()).items()}
+        labels.update(status=STATUSES, employment_type=EMPLOYMENT_TYPES)
+        mark_changed_fields(errors, values, service.as_raw(current), labels)
+        errors.general.append(await stale_message("employee", employee_id, kept=True))
+        return await _form(request, {**values, "version": current["version"]}, errors, current, 409)
     return redirect(f"/people/{employee_id}", "Employee saved.")
 
 

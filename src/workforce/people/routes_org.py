@@ -13,7 +13,7 @@ from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.people import org_service
 from workforce.people.org_specs import SPECS, OrgSpec
-from workforce.web.concurrency import stale_message
+from workforce.web.concurrency import mark_changed_fields, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -140,9 +140,29 @@ async def org_update(request: Request, kind: str, row_id: int) -> Template | Red
     except org_service.OrgInvalid as exc:
         return await _form(request, spec, {**data, "version": version}, _errors(exc.errors), row, 400)
     except StaleVersion:
-        errors.general.append(await stale_message(spec.singular.replace(" ", "_"), row_id))
         current = await _row(spec, row_id)
-        return await _form(request, spec, current, errors, current, 409)
+        mine, saved = _comparable(spec, data, posted=True), _comparable(spec, current, posted=False)
+        labels = {
+            name: {str(v): str(label) for v, label in options}
+            for name, options in (await _choices(spec)).items()
+        }
+        mark_changed_fields(errors, mine, saved, labels)
+        errors.general.append(await stale_message(spec.singular.replace(" ", "_"), row_id, kept=True))
+        return await _form(request, spec, {**data, "version": current["version"]}, errors, current, 409)
+
+
+def _comparable(spec: OrgSpec, values: dict[str, Any], *, posted: bool) -> dict[str, str]:
+    """Field values as text, check boxes as yes/no (a posted form leaves an unticked box out)."""
+    out = {}
+    for f in spec.fields:
+        value = values.get(f.name)
+        if f.kind == "bool":
+            # read as org_service reads a posted box
+            ticked = value in (True, "on", "true", "1", 1) if posted else bool(value)
+            out[f.name] = "yes" if ticked else "no"
+        else:
+            out[f.name] = "" if value is None else str(value)
+    return out
 
 
 @post("/org/{kind:str}/{row_id:int}/active", guards=WRITERS)

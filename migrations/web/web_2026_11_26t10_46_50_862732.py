@@ -90,8 +90,8 @@ async def forwards():
     manager.add_column(
         table_class_name="PrintedPart",
         tablename="wf_printed_part",
-        column_name="created_at",
-        db_column_name="created_at",
+        column_name="used_at",
+        db_column_name="used_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={

@@ -63,7 +63,8 @@ def _years() -> list[int]:
 @get("/osha", guards=OSHA_FORMS, name="osha.index")
 async def osha_index(request: Request) -> Template:
     site, year, choices = await _site_year(request)
-    lines = await osha_log.log_rows(site["id"], year, site=site)
+    ctx = await _log_context(site, year, None)
+    _warm_log_pdf(request, ctx)  # this page links the 300 Log PDF too
     return page(
         request,
         "incidents/osha_index.html",
@@ -72,8 +73,8 @@ async def osha_index(request: Request) -> Template:
             "year": year,
             "sites": choices,
             "years": _years(),
-            "totals": osha_log.totals(lines),
-            "year_data": await service_osha.year_data(site["id"], year),
+            "totals": ctx["totals"],
+            "year_data": ctx["year_data"],
         },
     )
 
@@ -95,14 +96,24 @@ async def _log_context(site: dict[str, Any], year: int, per_page: int | None) ->
 async def log_page(request: Request) -> Template:
     site, year, choices = await _site_year(request)
     ctx = await _log_context(site, year, None)
-    if len(ctx["lines"]) >= LOG_PARTS_FROM_CASES:
-        # The next click is often "Print PDF": lay out the long log's parts meanwhile.
-        printed = {**ctx, "pages": osha_log.log_pages(ctx["lines"], LOG_LINES_PER_PAGE)}
-        warm_long_pdf(
-            request, LOG_PDF_TEMPLATE, _log_title(year), _log_parts(printed), **_log_print(site, printed)
-        )
+    _warm_log_pdf(request, ctx)
     ctx.update(sites=choices, years=_years())
     return page(request, "incidents/osha300.html", ctx)
+
+
+def _warm_log_pdf(request: Request, ctx: dict[str, Any]) -> None:
+    """The next click is often the 300 Log PDF: lay out a long log's parts meanwhile (web/pdf_cache.py);
+    parts already kept cost one lookup."""
+    if len(ctx["lines"]) < LOG_PARTS_FROM_CASES:
+        return
+    printed = {**ctx, "pages": osha_log.log_pages(ctx["lines"], LOG_LINES_PER_PAGE)}
+    warm_long_pdf(
+        request,
+        LOG_PDF_TEMPLATE,
+        _log_title(ctx["year"]),
+        _log_parts(printed),
+        **_log_print(ctx["site"], printed),
+    )
 
 
 def _log_parts(ctx: dict[str, Any]) -> list[dict[str, Any]]:

@@ -24,8 +24,10 @@ from workforce.settings import ROOT
 from workforce.web import pdf_workers
 from workforce.web.tables import PrintedPart
 
-#: Parts older than this are dropped when new ones are stored; a later print lays them out again.
-KEEP_FOR = timedelta(days=30)
+#: Parts not printed for this long are dropped when new ones are stored; a later print lays them out again.
+KEEP_FOR = timedelta(days=90)
+#: A part's last use is written at most this often (not on every print).
+TOUCH_AFTER = timedelta(days=1)
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +84,16 @@ async def _stored(keys: Sequence[str]) -> dict[str, tuple[bytes, int]]:
     rows = await PrintedPart.select(PrintedPart.key, PrintedPart.pdf, PrintedPart.pages).where(
         PrintedPart.key.is_in(list(set(keys)))
     )
+    if rows:  # a log printed every month stays kept, however old its data
+        now = datetime.now(UTC)
+        await PrintedPart.update({PrintedPart.used_at: now}).where(
+            PrintedPart.key.is_in([r["key"] for r in rows]) & (PrintedPart.used_at < now - TOUCH_AFTER)
+        )
     return {r["key"]: (bytes(r["pdf"]), r["pages"]) for r in rows}
 
 
 async def _store(new: dict[str, tuple[bytes, int]]) -> None:
-    await PrintedPart.delete().where(PrintedPart.created_at < datetime.now(UTC) - KEEP_FOR)
+    await PrintedPart.delete().where(PrintedPart.used_at < datetime.now(UTC) - KEEP_FOR)
     for key, (data, pages) in new.items():
         try:
             await PrintedPart.insert(PrintedPart(key=key, pdf=data, pages=pages))

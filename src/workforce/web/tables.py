@@ -31,4 +31,4 @@ class PrintedPart(Table, tablename="wf_printed_part"):
     key = Varchar(length=64, unique=True, index=True)
     pdf = Bytea()
     pages = Integer()
-    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    used_at = Timestamptz(default=TimestamptzNow(), index=True)  # last printed; old ones are dropped

@@ -412,3 +412,20 @@ def test_only_injured_people_are_cases(db):
             )
         )
     assert refused.value.field == "person"
+
+
+def test_papers_use_the_establishments_paper_size(client):
+    from workforce.people.tables import Site
+
+    plant = make_plant(employees=3)
+    record_cases(plant, [{"days_away": 3}])
+    login(client, "sofia", ["safety"])
+    site = plant["sites"]["RIV"]
+    sizes = {}
+    for paper in ("A4", "Letter"):
+        run(Site.update({Site.paper_size: paper}).where(Site.id == site))
+        for url in (f"/osha/300.pdf?site={site}&year={YEAR}", f"/osha/300a.pdf?site={site}&year={YEAR}"):
+            box = PdfReader(io.BytesIO(client.get(url).content)).pages[0].mediabox
+            sizes[paper, url.split("?")[0]] = sorted((round(float(box.width)), round(float(box.height))))
+    assert sizes["A4", "/osha/300.pdf"] == [595, 842] and sizes["Letter", "/osha/300.pdf"] == [612, 792]
+    assert sizes["A4", "/osha/300a.pdf"] == [595, 842] and sizes["Letter", "/osha/300a.pdf"] == [612, 792]

@@ -240,6 +240,7 @@ async def form_301_pdf(request: Request, incident_id: int, person_id: int) -> Re
         f"osha-301-{person['case_number'] or person_id}.pdf",
         cases=cases,
         site_name=site.get("name", ""),
+        paper_size=site.get("paper_size"),  # the establishment's paper, else the plant default
         year_data=await service_osha.year_data(incident["site_id"], cases[0]["occurred_local"].year),
     )
 

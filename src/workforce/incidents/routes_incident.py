@@ -344,6 +344,7 @@ async def incident_pdf(request: Request, incident_id: int) -> Response:
         f"Incident report {incident_id}",
         f"incident-{incident_id}.pdf",
         site_name=(ctx["site"] or {}).get("name", ""),
+        paper_size=(ctx["site"] or {}).get("paper_size"),  # the site's paper, else the plant default
         **ctx,
     )
 

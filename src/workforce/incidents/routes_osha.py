@@ -121,7 +121,9 @@ def _log_parts(ctx: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _log_print(site: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
-    return {**ctx, "orientation": "landscape", "site_name": site["name"]}
+    """Print options of the log: landscape, on the establishment's paper (else the plant default)."""
+    paper = site.get("paper_size")
+    return {**ctx, "orientation": "landscape", "site_name": site["name"], "paper_size": paper}
 
 
 @get("/osha/300.pdf", guards=OSHA_FORMS)
@@ -217,6 +219,7 @@ async def summary_pdf(request: Request) -> Response:
         f"OSHA Form 300A: Summary of Work-Related Injuries and Illnesses {year}",
         f"osha-300a-{site['code']}-{year}.pdf",
         site_name=site["name"],
+        paper_size=site.get("paper_size"),
         **ctx,
     )
 
@@ -232,6 +235,7 @@ async def all_301_pdf(request: Request) -> Response:
         f"osha-301-{site['code']}-{year}.pdf",
         cases=cases,
         site_name=site["name"],
+        paper_size=site.get("paper_size"),
         year_data=await service_osha.year_data(site["id"], year),
     )
 

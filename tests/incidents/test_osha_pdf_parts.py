@@ -129,13 +129,19 @@ def test_printing_again_lays_out_only_the_parts_that_changed(client, monkeypatch
     assert grown[0].split("Printed by")[0] == again[0].split("Printed by")[0]
 
 
-def test_opening_the_long_log_lays_out_its_pdf_in_the_background(client, monkeypatch):
+def _three_page_log(client, monkeypatch) -> tuple[dict, list[str]]:
+    """27 cases (3 form pages) printed in parts of 2 pages, a safety lead signed in; layouts counted."""
     plant = make_plant(employees=30)
     record_cases(plant, [SPECS["J"]] * 27)
     monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
     monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
     sent = count_layouts(monkeypatch)
     login(client, "sofia", ["safety"])
+    return plant, sent
+
+
+def test_opening_the_long_log_lays_out_its_pdf_in_the_background(client, monkeypatch):
+    plant, sent = _three_page_log(client, monkeypatch)
     assert client.get(f"/osha/300?site={plant['sites']['RIV']}&year={YEAR}").status_code == 200
     deadline = time.monotonic() + 60
     while run(PrintedPart.count()) < 2 and time.monotonic() < deadline:
@@ -203,12 +209,7 @@ def test_numbering_follows_the_pages_actually_printed(db):
 
 
 def test_a_print_during_the_warm_up_waits_for_its_parts(client, monkeypatch):
-    plant = make_plant(employees=30)
-    record_cases(plant, [SPECS["J"]] * 27)
-    monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
-    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
-    sent = count_layouts(monkeypatch)
-    login(client, "sofia", ["safety"])
+    plant, sent = _three_page_log(client, monkeypatch)
     assert client.get(f"/osha/300?site={plant['sites']['RIV']}&year={YEAR}").status_code == 200
     r = client.get(f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}")  # warm-up still running
     assert r.status_code == 200 and len(page_texts(r.content)) == 3

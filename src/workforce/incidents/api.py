@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, Response, get, post
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import Parameter
 from msgspec import Meta
@@ -33,7 +32,7 @@ from workforce.incidents.osha import (
     classify,
 )
 from workforce.incidents.routes_common import RATES
-from workforce.people.api import Problem  # the shared problem-details model (one schema component)
+from workforce.web.api_schema import problem_spec
 from workforce.web.responses import problem
 
 # --------------------------------------------------------------------------- models (OpenAPI only)
@@ -159,30 +158,21 @@ class RatesReport(msgspec.Struct):
     computed_at: datetime
 
 
-def _problem_spec(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=Problem,
-        description=description,
-        media_type="application/problem+json",
-        generate_examples=False,
-    )
-
-
 _AUTH_RESPONSES = {
-    401: _problem_spec("No or an invalid bearer token"),
-    403: _problem_spec("The token's user is not safety, compliance, hr or admin"),
+    401: problem_spec("No or an invalid bearer token"),
+    403: problem_spec("The token's user is not safety, compliance, hr or admin"),
 }
 CLASSIFY_RESPONSES = {
     **_AUTH_RESPONSES,
-    400: _problem_spec("The body is not JSON; `errors` names `body`"),
-    422: _problem_spec(
+    400: problem_spec("The body is not JSON; `errors` names `body`"),
+    422: problem_spec(
         "Invalid facts or `cap`: `errors` holds one entry naming the field (e.g. `treatments[1]`), "
         "`detail` is the CLI's error line"
     ),
 }
 RATES_RESPONSES = {
     **_AUTH_RESPONSES,
-    422: _problem_spec("Unknown site or bad year: `errors` has one entry per parameter"),
+    422: problem_spec("Unknown site or bad year: `errors` has one entry per parameter"),
 }
 
 # The body's JSON Schema, inline (no nested models); msgspec writes it from the model above.

@@ -26,7 +26,6 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from msgspec import UNSET, UnsetType
 from piccolo.columns import ForeignKey
@@ -37,6 +36,7 @@ from workforce.people import org_service, service
 from workforce.people.access import can_see_contact
 from workforce.people.org_specs import SPECS, OrgSpec
 from workforce.people.validation import COLUMNS, REQUIRED_COLUMNS
+from workforce.web.api_schema import problem_spec
 from workforce.web.guards import roles
 from workforce.web.responses import problem
 
@@ -48,47 +48,21 @@ MAX_PER_PAGE = 200
 # --------------------------------------------------------------------------- models
 
 
-class FieldError(msgspec.Struct):
-    field: str
-    message: str
-
-
-class Problem(msgspec.Struct, kw_only=True):
-    """An error (RFC 9457 problem details)."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    request_id: str | None = None
-    errors: list[FieldError] | None = None
-
-
-def _problem_spec(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=Problem,
-        description=description,
-        media_type="application/problem+json",
-        generate_examples=False,
-    )
-
-
 READ_RESPONSES = {
-    401: _problem_spec("No or an invalid bearer token"),
-    403: _problem_spec("The token's user may not read this"),
-    422: _problem_spec("A query parameter is invalid; `errors` names it"),
+    401: problem_spec("No or an invalid bearer token"),
+    403: problem_spec("The token's user may not read this"),
+    422: problem_spec("A query parameter is invalid; `errors` names it"),
 }
-ONE_RESPONSES = {**READ_RESPONSES, 404: _problem_spec("No record with this id")}
+ONE_RESPONSES = {**READ_RESPONSES, 404: problem_spec("No record with this id")}
 WRITE_RESPONSES = {
     **ONE_RESPONSES,
-    400: _problem_spec("The body is not JSON"),
-    403: _problem_spec("The token's user may not change records"),
-    422: _problem_spec("Invalid input: `errors` has one entry per field"),
+    400: problem_spec("The body is not JSON"),
+    403: problem_spec("The token's user may not change records"),
+    422: problem_spec("Invalid input: `errors` has one entry per field"),
 }
 PATCH_RESPONSES = {
     **WRITE_RESPONSES,
-    409: _problem_spec("`version` is stale: someone changed the record since"),
+    409: problem_spec("`version` is stale: someone changed the record since"),
 }
 
 

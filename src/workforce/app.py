@@ -50,6 +50,13 @@ async def _open_pool() -> None:
         await eng.start_connection_pool(min_size=1, max_size=size)
 
 
+async def _start_printing() -> None:
+    if get_settings().print_workers_at_start:
+        from workforce.web import pdf_workers
+
+        pdf_workers.start()
+
+
 async def _stop_printing() -> None:
     """Cancel PDF warm-ups (they use the database, closed next) and stop the print workers."""
     from workforce.web import pdf_cache
@@ -109,7 +116,7 @@ def create_app(extra_routes: list | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[_open_pool],
+        on_startup=[_open_pool, _start_printing],
         on_shutdown=[_stop_printing, _close_pool],
         logging_config=LoggingConfig(
             log_exceptions="debug" if settings.debug else "never",

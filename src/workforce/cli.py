@@ -23,7 +23,12 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web app and the API."""
+    import os
+
     import uvicorn
+
+    # A served app starts its PDF workers with it: the first long print need not wait for them.
+    os.environ.setdefault("WORKFORCE_PRINT_WORKERS_AT_START", "1")
 
     uvicorn.run(
         "workforce.app:create_app",

@@ -52,6 +52,8 @@ class Settings:
     debug: bool = False
     #: PostgreSQL connection pool size per process (0: a connection per query, as tests use).
     db_pool_size: int = 10
+    #: Start the PDF worker processes with the app, not on the first long print (`workforce serve` does).
+    print_workers_at_start: bool = False
     templates_dirs: tuple[Path, ...] = field(default_factory=tuple)
 
     @property
@@ -77,4 +79,5 @@ def get_settings() -> Settings:
         max_body_bytes=_int("WORKFORCE_MAX_BODY_BYTES", 20 * 1024 * 1024),
         debug=_bool("WORKFORCE_DEBUG", False),
         db_pool_size=_int("WORKFORCE_DB_POOL_SIZE", 10),
+        print_workers_at_start=_bool("WORKFORCE_PRINT_WORKERS_AT_START", False),
     )

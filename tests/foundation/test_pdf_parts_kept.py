@@ -51,3 +51,29 @@ def test_parts_are_kept_touched_and_dropped_when_unused(db, monkeypatch):
     assert run(PrintedPart.count()) == 1  # part 0 was touched; parts 1 and 2 were dropped
     _render(parts)
     assert len(sent) == 5
+
+
+def test_served_app_starts_its_print_workers_with_it(monkeypatch):
+    import dataclasses
+    import time
+
+    from workforce import app as app_module
+    from workforce.settings import get_settings
+
+    pdf_workers.shutdown()
+    off = dataclasses.replace(get_settings(), print_workers_at_start=False)
+    monkeypatch.setattr(app_module, "get_settings", lambda: off)
+    run(app_module._start_printing())
+    assert pdf_workers._pool is None  # tests and one-off commands start none
+
+    on = dataclasses.replace(off, print_workers_at_start=True)
+    monkeypatch.setattr(app_module, "get_settings", lambda: on)
+    run(app_module._start_printing())
+    try:
+        deadline = time.monotonic() + 30
+        started = lambda: len(pdf_workers._pool._processes or {})  # noqa: E731
+        while started() < pdf_workers.PART_WORKERS and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert started() == pdf_workers.PART_WORKERS
+    finally:
+        pdf_workers.shutdown()

@@ -77,6 +77,14 @@ def _discard(broken: ProcessPoolExecutor) -> None:
     broken.shutdown(wait=False, cancel_futures=True)
 
 
+def start() -> None:
+    """Start every worker now (each spawn loads WeasyPrint and the fonts, about a second), not on the
+    first long print. Spawned workers start one per task given while none is idle, hence one task each."""
+    pool = _get_pool()
+    for _ in range(PART_WORKERS):
+        pool.submit(gc.collect)
+
+
 def discard_broken() -> None:
     """A future answered BrokenProcessPool: the next `submit` starts a fresh pool."""
     with _lock:

@@ -137,7 +137,9 @@ def bench() -> list[dict]:
     rows: list[dict] = []
     with demo_database(employees=2000, years=1) as env:
         seeded = _seed(env["DATABASE_URL"])
-        with server("workforce.app:create_app", env, factory=True) as url:
+        # As `workforce serve` runs it: the print workers start with the app.
+        served = {**env, "WORKFORCE_PRINT_WORKERS_AT_START": "1"}
+        with server("workforce.app:create_app", served, factory=True) as url:
             safety = signed_in_client(url, "safety", "safety-demo-pass")
             lists = {
                 "page 1": timings(safety, "/incidents", N),

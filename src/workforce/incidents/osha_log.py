@@ -105,7 +105,16 @@ async def log_rows(site_id: int, year: int, *, site: dict[str, Any] | None = Non
                 "type_column": r["type_column"],
             }
         )
-    return sorted(lines, key=lambda line: line["case_number"])
+    return sorted(lines, key=lambda line: case_order(line["case_number"]))
+
+
+def case_order(case_number: str | None) -> tuple:
+    """Sort key of case numbers "YYYY-N": by year, then by number (2025-999 before 2025-1000); numbers
+    in another form after them, as text; none last."""
+    year, _, number = (case_number or "").partition("-")
+    if year.isdigit() and number.isdigit():
+        return (0, int(year), int(number), "")
+    return (1 if case_number else 2, 0, 0, case_number or "")
 
 
 def totals(lines: list[dict[str, Any]]) -> dict[str, int]:
@@ -250,7 +259,7 @@ async def cases_301(
     )
     sites = await queries.sites_by_id()
     out = []
-    for person in sorted(persons, key=lambda p: (p["case_number"] or "~", p["id"])):
+    for person in sorted(persons, key=lambda p: (case_order(p["case_number"]), p["id"])):
         inc = incidents[person["incident"]]
         site = sites.get(inc["site_id"])
         employee = employees.get(person["employee_id"]) or {"name": f"Employee {person['employee_id']}"}

@@ -48,6 +48,28 @@ async def forwards():
     manager.add_column(
         table_class_name="PrintedPart",
         tablename="wf_printed_part",
+        column_name="document",
+        db_column_name="document",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 120,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="PrintedPart",
+        tablename="wf_printed_part",
         column_name="pdf",
         db_column_name="pdf",
         column_class_name="Bytea",

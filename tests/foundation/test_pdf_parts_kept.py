@@ -1,8 +1,14 @@
-"""Long PDFs (web/pdf.py, pdf_cache.py, pdf_stamp.py): parts are kept by a hash of their HTML, read back
-instead of laid out again, touched when used and dropped when unused for long; the frame stamped over
-them carries who printed, when, and "Page X of Y" over the whole."""
+"""Long PDFs (web/pdf.py, pdf_cache.py, pdf_stamp.py, pdf_workers.py): parts are kept by a hash of their
+HTML, read back instead of laid out again, touched when used, dropped when unused for long or superseded
+in their document; a dead worker is replaced and the part laid out again; a failed write of kept parts
+does not fail the print; the frame stamped over them carries who printed, when, and "Page X of Y"."""
 
+import asyncio
+import dataclasses
 import io
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 
 from pypdf import PdfReader
@@ -19,44 +25,115 @@ CONTEXT = {
     "organisation": "Test plant",
     "orientation": "portrait",
 }
+# print/base.html alone: a part is its title (shown on the first part only), one page each.
+PARTS = [{"document_title": f"Part {n}"} for n in range(3)]
 
 
-def _render(parts: list[dict]) -> list[str]:
-    data = run(pdf.render_long_pdf("print/base.html", CONTEXT, parts))
+def _render(parts: list[dict], document: str = "test:doc") -> list[str]:
+    data = run(pdf.render_long_pdf(document, "print/base.html", CONTEXT, parts))
     return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def test_parts_are_kept_touched_and_dropped_when_unused(db, monkeypatch):
+def _count_layouts(monkeypatch) -> list[str]:
     sent: list[str] = []
     real = pdf_workers.submit
     monkeypatch.setattr(pdf_workers, "submit", lambda html: sent.append(html) or real(html))
-    # print/base.html alone: a part is its title (shown on the first part only), one page each.
-    parts = [{"document_title": f"Part {n}"} for n in range(3)]
+    return sent
 
-    pages = _render(parts)
+
+def test_parts_are_kept_read_back_and_framed(db, monkeypatch):
+    sent = _count_layouts(monkeypatch)
+    pages = _render(PARTS)
     assert len(sent) == 3 and run(PrintedPart.count()) == 3
     assert len(pages) == 3
     for n, text in enumerate(pages, start=1):
         assert f"Page {n} of 3" in text and "Printed by Ada Tester at 2026-03-04 05:06" in text
     assert "Part 0" in pages[0] and "Part 1" not in pages[1]
+    assert _render(PARTS) == pages and len(sent) == 3  # read back, not laid out again
 
-    assert _render(parts) == pages and len(sent) == 3  # read back, not laid out again
 
-    # A part used long ago is touched when printed again; one unused for longer than KEEP_FOR goes
-    # when new parts are stored.
+def test_unused_parts_are_dropped_used_ones_touched(db, monkeypatch):
+    sent = _count_layouts(monkeypatch)
+    _render(PARTS[:1], "test:a")
+    _render(PARTS[1:], "test:b")
     long_ago = datetime.now(UTC) - pdf_cache.KEEP_FOR - timedelta(days=1)
     run(PrintedPart.update({PrintedPart.used_at: long_ago}).where(PrintedPart.id > 0))
-    _render(parts[:1])
-    run(pdf_cache._store({}))
-    assert run(PrintedPart.count()) == 1  # part 0 was touched; parts 1 and 2 were dropped
-    _render(parts)
-    assert len(sent) == 5
+    _render(PARTS[:1], "test:a")  # printed again: touched, so kept
+    run(pdf_cache._store("test:c", [], {}))
+    assert run(PrintedPart.select(PrintedPart.document).output(as_list=True)) == ["test:a"]
+    assert len(sent) == 3
+
+
+def test_a_documents_earlier_parts_go_when_it_is_printed_or_forgotten(db):
+    _render(PARTS, "osha300:1:2025")
+    _render(PARTS, "osha300:2:2025")
+    changed = [{"document_title": "Part 0, edited"}, *PARTS[1:]]
+    _render(changed, "osha300:1:2025")  # part 0 changed: its earlier layout may hold what was removed
+    keys = set(
+        run(
+            PrintedPart.select(PrintedPart.key)
+            .where(PrintedPart.document == "osha300:1:2025")
+            .output(as_list=True)
+        )
+    )
+    assert len(keys) == 3
+    assert run(PrintedPart.count().where(PrintedPart.document == "osha300:2:2025")) == 3
+    run(pdf_cache.forget("osha300:1:2025"))
+    assert run(PrintedPart.count()) == 3
+
+
+def test_a_dead_worker_is_replaced_and_the_part_laid_out_again(db, monkeypatch):
+    real = pdf_workers.submit
+    calls = []
+
+    def dying_once(html):
+        calls.append(html)
+        if len(calls) == 1:
+            broken: Future = Future()
+            broken.set_exception(BrokenProcessPool("a worker was killed"))
+            broken.pool = None
+            return broken
+        return real(html)
+
+    monkeypatch.setattr(pdf_workers, "submit", dying_once)
+    pages = _render(PARTS[:1])
+    assert len(calls) == 2 and "Part 0" in pages[0]
+    assert not pdf_cache._inflight  # nothing left waiting
+
+
+def test_a_failed_write_of_kept_parts_does_not_fail_the_print(db, monkeypatch):
+    async def locked(*_args, **_kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(PrintedPart, "insert", locked)
+    pages = _render(PARTS)
+    assert len(pages) == 3 and run(PrintedPart.count()) == 0
+
+
+def test_a_cancelled_print_does_not_cancel_a_layout_others_wait_for(db):
+    html = "<p>line</p>" * 300
+
+    async def scenario() -> tuple[bool, tuple[bytes, int]]:
+        # Keep every worker busy, so the shared layout is still queued (cancellable) when the first goes.
+        # (the pool also hands one task ahead to its queue: that one counts as running, not cancellable)
+        busy = [pdf_workers.submit("<p>line</p>" * 2000) for _ in range(pdf_workers.PART_WORKERS + 2)]
+        owned: dict = {}
+        first = asyncio.ensure_future(pdf_cache._await_layout("k", html, owned))
+        second = asyncio.ensure_future(pdf_cache._await_layout("k", html, {}))
+        await asyncio.sleep(0.05)
+        first.cancel()
+        result = await second
+        pdf_cache._release(owned)
+        for future in busy:
+            future.result()
+        return first.cancelled(), result
+
+    cancelled, (data, pages) = run(scenario())
+    assert cancelled, "the cancelled print ends"
+    assert data.startswith(b"%PDF") and pages > 1
 
 
 def test_served_app_starts_its_print_workers_with_it(monkeypatch):
-    import dataclasses
-    import time
-
     from workforce import app as app_module
     from workforce.settings import get_settings
 

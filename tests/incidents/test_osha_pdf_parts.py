@@ -8,6 +8,7 @@ import re
 import time
 from datetime import date, datetime
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import login, make_user, run
@@ -152,14 +153,13 @@ def test_opening_the_long_log_lays_out_its_pdf_in_the_background(client, monkeyp
     assert len(sent) == 2  # printed from the warm-up's parts
 
 
-def test_the_frame_must_have_a_page_for_every_content_page():
+def test_the_frame_must_match_the_content_page_for_page():
     one = pdf.render_pdf_bytes("print/base.html", {**_log_context(1), "print_frame_pages": 1})
-    try:
+    with pytest.raises(ValueError, match="frame has 1 pages, content 2"):
         pdf_stamp.stamp(one, [one, one])
-    except ValueError as exc:
-        assert "frame has 1 pages, content 2" in str(exc)
-    else:
-        raise AssertionError("a missing frame page must not pass")
+    portrait = pdf.render_pdf_bytes("print/base.html", {**_log_context(1), "orientation": "portrait"})
+    with pytest.raises(ValueError, match="page 1: frame is"):
+        pdf_stamp.stamp(one, [portrait])
 
 
 def _log_context(cases: int, description: str = "laceration, left hand, sheet edge") -> dict:
@@ -201,7 +201,7 @@ def test_numbering_follows_the_pages_actually_printed(db):
     # the pages the parts really printed, so "Page X of Y" still counts every sheet.
     ctx = _log_context(26, description="crushed finger between die and stripper plate " * 12)
     parts = [{"pages": [p]} for p in ctx.pop("pages")]
-    data = run(pdf.render_long_pdf("incidents/osha300_print.html", ctx, parts))
+    data = run(pdf.render_long_pdf("osha300:test", "incidents/osha300_print.html", ctx, parts))
     texts = page_texts(data)
     assert len(texts) > 2
     for n, text in enumerate(texts, start=1):

@@ -108,6 +108,11 @@ async def log_rows(site_id: int, year: int, *, site: dict[str, Any] | None = Non
     return sorted(lines, key=lambda line: case_order(line["case_number"]))
 
 
+def log_document(site_id: int, year: int) -> str:
+    """The name the printed 300 log's kept parts go by (web/pdf_cache.py)."""
+    return f"osha300:{site_id}:{year}"
+
+
 def case_order(case_number: str | None) -> tuple:
     """Sort key of case numbers "YYYY-N": by year, then by number (2025-999 before 2025-1000); numbers
     in another form after them, as text; none last."""

@@ -111,7 +111,8 @@ def _warm_log_pdf(request: Request, ctx: dict[str, Any]) -> None:
         request,
         LOG_PDF_TEMPLATE,
         _log_title(ctx["year"]),
-        _log_parts(printed),
+        document=osha_log.log_document(ctx["site"]["id"], ctx["year"]),
+        parts=_log_parts(printed),
         **_log_print(ctx["site"], printed),
     )
 
@@ -133,7 +134,12 @@ async def log_pdf(request: Request) -> Response:
     args = (request, LOG_PDF_TEMPLATE, _log_title(year), f"osha-300-{site['code']}-{year}.pdf")
     if len(ctx["lines"]) < LOG_PARTS_FROM_CASES:
         return await pdf_response(*args, **_log_print(site, ctx))
-    return await pdf_long_response(*args, parts=_log_parts(ctx), **_log_print(site, ctx))
+    return await pdf_long_response(
+        *args,
+        document=osha_log.log_document(site["id"], year),
+        parts=_log_parts(ctx),
+        **_log_print(site, ctx),
+    )
 
 
 @get("/osha/300.csv", guards=OSHA_FORMS)

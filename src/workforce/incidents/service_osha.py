@@ -9,10 +9,11 @@ from typing import Any
 
 from workforce.audit import trail
 from workforce.db import StaleVersion, transaction, update_versioned, utcnow
-from workforce.incidents import queries
+from workforce.incidents import osha_log, queries
 from workforce.incidents.osha import FactsError, classify, parse_facts
 from workforce.incidents.tables import IncidentPerson, OshaClassification, OshaYearData
 from workforce.people import directory
+from workforce.web import pdf_cache
 
 
 class ClassificationError(ValueError):
@@ -137,6 +138,9 @@ async def classify_case(
                 + (f" — reason: {reason}" if reason else "")
             ),
         )
+    if result["privacy_case"]:
+        # The printed log kept from before may show the name: drop it now, not at the next print.
+        await pdf_cache.forget(osha_log.log_document(incident["site_id"], log_year))
     return {"id": new_id, "case_number": case_number, "result": result}
 
 

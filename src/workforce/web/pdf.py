@@ -115,8 +115,12 @@ def render_frame(context: dict[str, Any], pages: int) -> bytes:
     return render_pdf_bytes("print/base.html", {**context, "print_frame_pages": pages})
 
 
-async def render_long_pdf(template: str, context: dict[str, Any], parts: Sequence[dict[str, Any]]) -> bytes:
-    laid_out = await pdf_cache.laid_out(part_htmls(template, context, parts))
+async def render_long_pdf(
+    document: str, template: str, context: dict[str, Any], parts: Sequence[dict[str, Any]]
+) -> bytes:
+    """`document` names what the parts belong to (see web/pdf_cache.py), e.g. "osha300:<site>:<year>"."""
+    htmls = await anyio.to_thread.run_sync(part_htmls, template, context, parts)
+    laid_out = await pdf_cache.laid_out(document, htmls)
     total = sum(pages for _data, pages in laid_out)
 
     def finish() -> bytes:
@@ -130,17 +134,26 @@ async def pdf_long_response(
     template: str,
     title: str,
     filename: str,
+    *,
+    document: str,
     parts: Sequence[dict[str, Any]],
     **context: Any,
 ) -> Response:
     """`pdf_response` for a long document: `template` is rendered once per part, with `context`
     updated by that part's dict (e.g. its run of form pages); see the module's docstring."""
     ctx = print_context(request, title, **context)
-    return _pdf(await render_long_pdf(template, ctx, parts), filename)
+    return _pdf(await render_long_pdf(document, template, ctx, parts), filename)
 
 
 def warm_long_pdf(
-    request: Request, template: str, title: str, parts: Sequence[dict[str, Any]], **context: Any
+    request: Request,
+    template: str,
+    title: str,
+    *,
+    document: str,
+    parts: Sequence[dict[str, Any]],
+    **context: Any,
 ) -> None:
     """Start laying out the parts of a long PDF the user is likely to print next (no waiting)."""
-    pdf_cache.warm(part_htmls(template, print_context(request, title, **context), parts))
+    ctx = print_context(request, title, **context)
+    pdf_cache.warm(document, lambda: part_htmls(template, ctx, parts))

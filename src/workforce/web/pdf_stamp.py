@@ -24,11 +24,17 @@ def stamp(frame: bytes, contents: Sequence[bytes]) -> bytes:
     pages = [page for data in contents for page in PdfReader(io.BytesIO(data)).pages]
     if len(pages) != len(writer.pages):
         raise ValueError(f"frame has {len(writer.pages)} pages, content {len(pages)}")
-    for frame_page, page in zip(writer.pages, pages, strict=True):
+    for n, (frame_page, page) in enumerate(zip(writer.pages, pages, strict=True), start=1):
+        if _size(frame_page) != _size(page):  # e.g. a template that sets its own @page size
+            raise ValueError(f"page {n}: frame is {_size(frame_page)} pt, content {_size(page)} pt")
         _draw_under(writer, frame_page, page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _size(page) -> tuple[int, int]:
+    return round(float(page.mediabox.width)), round(float(page.mediabox.height))
 
 
 def _draw_under(writer: PdfWriter, frame_page, page) -> None:

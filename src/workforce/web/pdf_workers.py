@@ -60,13 +60,17 @@ def _get_pool() -> ProcessPoolExecutor:
 
 
 def submit(html: str) -> Future[tuple[bytes, int]]:
-    """Lay out `html` in a worker. A pool whose worker died (killed, out of memory) is replaced once."""
+    """Lay out `html` in a worker. A pool whose worker died (killed, out of memory) is replaced once.
+    The future knows its pool (`future.pool`), so a failure discards that pool and not a fresh one."""
     pool = _get_pool()
     try:
-        return pool.submit(render_content, html)
+        future = pool.submit(render_content, html)
     except BrokenProcessPool:
         _discard(pool)
-        return _get_pool().submit(render_content, html)
+        pool = _get_pool()
+        future = pool.submit(render_content, html)
+    future.pool = pool  # type: ignore[attr-defined]
+    return future
 
 
 def _discard(broken: ProcessPoolExecutor) -> None:
@@ -85,10 +89,9 @@ def start() -> None:
         pool.submit(gc.collect)
 
 
-def discard_broken() -> None:
-    """A future answered BrokenProcessPool: the next `submit` starts a fresh pool."""
-    with _lock:
-        pool = _pool
+def discard(pool: ProcessPoolExecutor | None) -> None:
+    """A future of `pool` answered BrokenProcessPool: the next `submit` starts a fresh pool (if `pool` is
+    still the current one; a pool started since is kept)."""
     if pool is not None:
         _discard(pool)
 

@@ -29,6 +29,7 @@ class PrintedPart(Table, tablename="wf_printed_part"):
     It holds no names of who printed or when: those are on the frame stamped over it at print time."""
 
     key = Varchar(length=64, unique=True, index=True)
+    document = Varchar(length=120, index=True)  # e.g. "osha300:<site id>:<year>"
     pdf = Bytea()
     pages = Integer()
     used_at = Timestamptz(default=TimestamptzNow(), index=True)  # last printed; old ones are dropped

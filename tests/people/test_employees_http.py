@@ -170,6 +170,68 @@ def test_edit_shows_in_history_and_detects_concurrent_edit(client):
     assert r.status_code == 303 and first_employee(id=emp["id"])["job_class"] == "Setter III"
 
 
+def _form_fields(html: str) -> dict[str, str]:
+    """Every input and selected option the edit form posts (hidden ones included), HTML entities undone."""
+    import html as html_lib
+
+    fields = {
+        name: html_lib.unescape(value)
+        for name, value in re.findall(r'<input[^>]*?name="(\w+)"[^>]*?value="([^"]*)"', html)
+    }
+    fields.update(
+        re.findall(r'<select id="f-\w+" name="(\w+)".*?<option value="([^"]*)" selected', html, re.S)
+    )
+    fields.pop("_csrf_token", None)
+    return fields
+
+
+def test_saving_over_a_change_made_meanwhile_merges_it_in(client):
+    # The reviewer's case: Hana has the edit form open; Omar terminates the employee meanwhile; Hana saves
+    # a new phone number. The termination must not be undone, by this save or by saving again.
+    plant(5)
+    login(client, "hana", ["hr"])
+    emp = first_employee(status="active")
+    mine = _form_fields(client.get(f"/people/{emp['id']}/edit").text)
+    assert "_original" in mine
+    terminated = {
+        "status": "terminated",
+        "version": mine["version"],
+        "reason": "Retired",
+        "termination_date": "2026-01-31",
+    }
+    assert post(client, f"/people/{emp['id']}/status", terminated, token_from="/").status_code == 303
+    mine["phone"] = "555-0100"
+    r = post(client, f"/people/{emp['id']}", mine, token_from="/")
+    assert r.status_code == 409 and "Their changes are now in the form" in r.text
+    assert "Saved meanwhile as" not in r.text  # nobody changed the same field twice
+    again = _form_fields(r.text)
+    assert again["status"] == "terminated" and again["termination_date"] == "2026-01-31"
+    assert again["phone"] == "555-0100"
+    assert post(client, f"/people/{emp['id']}", again, token_from="/").status_code == 303
+    row = first_employee(id=emp["id"])
+    assert (row["status"], str(row["termination_date"]), row["phone"]) == (
+        "terminated",
+        "2026-01-31",
+        "555-0100",
+    )
+
+
+def test_both_changing_one_field_keeps_mine_and_shows_theirs(client):
+    plant(5)
+    login(client, "hana", ["hr"])
+    emp = first_employee(status="active")
+    first = _form_fields(client.get(f"/people/{emp['id']}/edit").text)
+    second = dict(first)
+    first["job_class"], first["phone"] = "Setter A", "555-0111"
+    assert post(client, f"/people/{emp['id']}", first, token_from="/").status_code == 303
+    second["job_class"] = "Setter B"
+    r = post(client, f"/people/{emp['id']}", second, token_from="/")
+    assert r.status_code == 409 and "Saved meanwhile as: Setter A" in r.text
+    merged = _form_fields(r.text)
+    assert merged["job_class"] == "Setter B" and merged["phone"] == "555-0111"  # mine kept, theirs taken in
+    assert r.text.count("Saved meanwhile as") == 1
+
+
 def test_status_change_needs_reason_and_keeps_record(client):
     plant(5)
     login(client, "hana", ["hr"])

@@ -104,7 +104,7 @@ def test_edit_with_stale_version_and_deactivate(client):
     assert stale.status_code == 409 and "since you opened it" in stale.text
     # The user's entries are kept, the saved value shown beside the fields that differ, and the form
     # now carries the saved version: saving again keeps theirs, knowingly.
-    assert 'value="Other"' in stale.text and "Your entries are kept" in stale.text
+    assert 'value="Other"' in stale.text and "Their changes are now in the form" in stale.text
     assert "Saved meanwhile as: Riverside" in stale.text and "Saved meanwhile as: Letter" in stale.text
     assert "Saved meanwhile as: RIV" not in stale.text  # the code did not change
     new_version = re.search(r'name="version" value="(\d+)"', stale.text).group(1)

@@ -15,7 +15,7 @@ from workforce.people import service
 from workforce.people.access import can_see_contact
 from workforce.people.tables import EMPLOYMENT_TYPES, STATUSES
 from workforce.people.validation import COLUMNS
-from workforce.web.concurrency import mark_changed_fields, stale_message
+from workforce.web.concurrency import merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -85,13 +85,23 @@ async def employee_detail(request: Request, employee_id: int) -> Template:
     )
 
 
-async def _form(request: Request, values: dict, errors: FormErrors, record: dict | None, status: int = 200):
+async def _form(
+    request: Request,
+    values: dict,
+    errors: FormErrors,
+    record: dict | None,
+    status: int = 200,
+    *,
+    original: dict | None = None,
+):
+    """The employee form; on an edit, `original` is the record as the form first showed it (stale merge)."""
     site_id = None
     return page(
         request,
         "people/employee_form.html",
         {
             "values": values,
+            "original_json": original_json(original) if original is not None else "",
             "errors": errors,
             "record": record,
             "choices": await service.org_choices(),
@@ -129,7 +139,8 @@ async def employee_create(request: Request) -> Template | Redirect:
 @get("/people/{employee_id:int}/edit", guards=WRITERS)
 async def employee_edit(request: Request, employee_id: int) -> Template:
     row = await _record(employee_id, request.scope["user"])
-    return await _form(request, {**service.as_raw(row), "version": row["version"]}, FormErrors(), row)
+    raw = service.as_raw(row)
+    return await _form(request, {**raw, "version": row["version"]}, FormErrors(), row, original=raw)
 
 
 @post("/people/{employee_id:int}", guards=WRITERS)
@@ -142,14 +153,19 @@ async def employee_update(request: Request, employee_id: int) -> Template | Redi
     try:
         await service.update_employee(employee_id, version, values)
     except service.EmployeeInvalid as exc:
-        return await _form(request, {**values, "version": version}, _errors(exc.errors), row, 400)
+        base = original_from(data)
+        return await _form(
+            request, {**values, "version": version}, _errors(exc.errors), row, 400, original=base
+        )
     except StaleVersion:
         current = await _record(employee_id, request.scope["user"])
+        saved = service.as_raw(current)
         labels = {name: dict(options) for name, options in (await service.org_choices()).items()}
         labels.update(status=STATUSES, employment_type=EMPLOYMENT_TYPES)
-        mark_changed_fields(errors, values, service.as_raw(current), labels)
+        take = merge_stale(errors, values, original_from(data), saved, labels)
+        merged = {**values, **{name: saved[name] for name in take}, "version": current["version"]}
         errors.general.append(await stale_message("employee", employee_id, kept=True))
-        return await _form(request, {**values, "version": current["version"]}, errors, current, 409)
+        return await _form(request, merged, errors, current, 409, original=saved)
     return redirect(f"/people/{employee_id}", "Employee saved.")
 
 

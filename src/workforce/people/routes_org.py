@@ -13,7 +13,7 @@ from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.people import org_service
 from workforce.people.org_specs import SPECS, OrgSpec
-from workforce.web.concurrency import mark_changed_fields, stale_message
+from workforce.web.concurrency import merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -79,12 +79,16 @@ async def _form(
     request: Request, spec: OrgSpec, values: dict, errors: FormErrors, record: dict | None, status: int = 200
 ) -> Template:
     history = await trail.history(spec.singular.replace(" ", "_"), record["id"]) if record else []
+    # What the form was opened with, for a merge if someone saves first: the record as saved, or what
+    # a re-shown invalid form was opened with.
+    base = original_from(values) or (_comparable(spec, record, posted=False) if record else None)
     return page(
         request,
         "people/org_form.html",
         {
             "spec": spec,
             "values": values,
+            "original_json": original_json(base) if base is not None else "",
             "errors": errors,
             "record": record,
             "choices": await _choices(spec),
@@ -141,14 +145,16 @@ async def org_update(request: Request, kind: str, row_id: int) -> Template | Red
         return await _form(request, spec, {**data, "version": version}, _errors(exc.errors), row, 400)
     except StaleVersion:
         current = await _row(spec, row_id)
-        mine, saved = _comparable(spec, data, posted=True), _comparable(spec, current, posted=False)
+        saved = _comparable(spec, current, posted=False)
         labels = {
             name: {str(v): str(label) for v, label in options}
             for name, options in (await _choices(spec)).items()
         }
-        mark_changed_fields(errors, mine, saved, labels)
+        take = merge_stale(errors, _comparable(spec, data, posted=True), original_from(data), saved, labels)
+        merged = {**data, **{name: current[name] for name in take}, "version": current["version"]}
+        merged.pop("_original", None)  # the merged form's base is the record as saved now
         errors.general.append(await stale_message(spec.singular.replace(" ", "_"), row_id, kept=True))
-        return await _form(request, spec, {**data, "version": current["version"]}, errors, current, 409)
+        return await _form(request, spec, merged, errors, current, 409)
 
 
 def _comparable(spec: OrgSpec, values: dict[str, Any], *, posted: bool) -> dict[str, str]:

@@ -1,9 +1,10 @@
-"""What a user sees when someone saved the record after they opened it: who and when, their own entries
-kept, and next to each field where the saved record now differs, the saved value. Saving again (the form
-carries the new version) then keeps theirs, knowingly."""
+"""What a user sees when someone saved the record after they opened it: who and when, and the form merged:
+the other person's changes taken in, the user's own kept, and where both changed a field, the saved value
+shown beside the user's. Saving again (the form carries the new version) then keeps what the form shows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +19,8 @@ async def stale_message(entity_type: str, entity_id: Any, *, kept: bool = False)
     when = fmt_dt(last.get("at")) or "an unknown time"
     if kept:
         return (
-            f"Changed by {who} at {when} since you opened it. Your entries are kept: where the saved record "
-            "now differs, its value is shown next to the field. Save again to keep yours."
+            f"Changed by {who} at {when} since you opened it. Their changes are now in the form and yours "
+            "are kept; where you both changed a field, theirs is shown next to it. Check, then save again."
         )
     return (
         f"Changed by {who} at {when} since you opened it. The form now shows the saved record; "
@@ -31,19 +32,46 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def mark_changed_fields(
+ORIGINAL_FIELD = "_original"
+
+
+def original_json(values: Mapping[str, Any]) -> str:
+    """The values the form was opened with, for a hidden field: after a clash they tell which fields this
+    user changed and which the other person did."""
+    return json.dumps({k: _text(v) for k, v in values.items() if k != "version"})
+
+
+def original_from(data: Mapping[str, Any]) -> dict[str, str] | None:
+    try:
+        original = json.loads(str(data.get(ORIGINAL_FIELD) or ""))
+    except ValueError:
+        return None
+    return {str(k): _text(v) for k, v in original.items()} if isinstance(original, dict) else None
+
+
+def merge_stale(
     errors: FormErrors,
     mine: Mapping[str, Any],
+    original: Mapping[str, str] | None,
     saved: Mapping[str, Any],
     labels: Mapping[str, Mapping[str, str]] | None = None,
-) -> list[str]:
-    """Note the saved value next to every field the user posted that now differs from the saved record;
-    `labels` turns codes of select fields into what the user reads. Returns the fields noted."""
-    changed = []
+) -> set[str]:
+    """Someone saved first. A three-way merge over the fields the user posted: a field only they changed
+    takes the saved value; one only this user changed keeps the user's; where both changed it differently
+    the user's is kept and the saved value is noted beside it (`labels` turns codes of select fields into
+    what the user reads). Without the original (a page from before this existed) every differing field
+    is noted. Returns the fields to take from the saved record."""
+    take = set()
     for name, value in saved.items():
-        if name == "version" or name not in mine or _text(mine[name]) == _text(value):
+        if name == "version" or name not in mine:
             continue
-        shown = (labels or {}).get(name, {}).get(_text(value), _text(value))
+        m, s = _text(mine[name]), _text(value)
+        base = original.get(name) if original is not None else None
+        if m == s or (base is not None and s == base):
+            continue  # the same, or only this user changed it
+        if base is not None and m == base:
+            take.add(name)  # only they changed it
+            continue
+        shown = (labels or {}).get(name, {}).get(s, s)
         errors.add(name, f"Saved meanwhile as: {shown or '(empty)'}")
-        changed.append(name)
-    return changed
+    return take

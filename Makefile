@@ -39,8 +39,9 @@ test: install-test ## Run the whole test suite (SQLite unless DATABASE_URL says 
 bench: install-test ## Print benchmark figures
 	$(BIN)/python benchmarks/run.py
 
-lint: install-test ## ruff check
+lint: install-test ## ruff check and ruff format --check
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 fmt: install-test ## ruff format and fix imports
 	$(BIN)/ruff check --fix --select I src tests benchmarks

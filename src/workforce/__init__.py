@@ -1,4 +1,5 @@
 """Workforce: records system for manufacturing plants."""
+
 import os
 
 # Piccolo finds its engine through this module path; set it before any table is used.

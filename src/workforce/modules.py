@@ -6,5 +6,6 @@ INSTALLED = [
     "audit",
     "people",
     "rules",
-    "actions", "incidents",
+    "actions",
+    "incidents",
 ]

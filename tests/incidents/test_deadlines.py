@@ -1,4 +1,5 @@
 """Recording (1904.29(b)(3)) and reporting (1904.39) deadlines."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -23,8 +24,12 @@ def kinds(deadlines):
 
 def test_recordable_case_must_be_logged_within_7_calendar_days():
     assert deadlines_for(AT, AT + timedelta(hours=3)) == [
-        Deadline(RECORD_CASE, datetime(2026, 3, 9, 13, 0), "1904.29(b)(3)",
-                 "Enter the case on the OSHA 300 Log and complete the 301"),
+        Deadline(
+            RECORD_CASE,
+            datetime(2026, 3, 9, 13, 0),
+            "1904.29(b)(3)",
+            "Enter the case on the OSHA 300 Log and complete the 301",
+        ),
     ]
 
 
@@ -38,13 +43,21 @@ def test_fatality_is_reported_within_8_hours():
     assert (deadlines[0].due_at, deadlines[0].clause) == (AT + timedelta(hours=8), "1904.39(a)(1)")
 
 
-@pytest.mark.parametrize(("flag", "kind"), [("hospitalization", REPORT_HOSPITALIZATION),
-                                            ("amputation", REPORT_AMPUTATION),
-                                            ("loss_of_eye", REPORT_EYE_LOSS)])
+@pytest.mark.parametrize(
+    ("flag", "kind"),
+    [
+        ("hospitalization", REPORT_HOSPITALIZATION),
+        ("amputation", REPORT_AMPUTATION),
+        ("loss_of_eye", REPORT_EYE_LOSS),
+    ],
+)
 def test_severe_injuries_are_reported_within_24_hours(flag, kind):
     deadlines = deadlines_for(AT, AT, **{flag: True})
     assert (deadlines[0].kind, deadlines[0].due_at, deadlines[0].clause) == (
-        kind, AT + timedelta(hours=24), "1904.39(a)(2)")
+        kind,
+        AT + timedelta(hours=24),
+        "1904.39(a)(2)",
+    )
 
 
 def test_clock_starts_when_the_employer_learns_of_it():
@@ -82,26 +95,32 @@ def test_public_road_accident_is_recorded_but_not_reported():
 
 
 def test_several_events_give_one_deadline_each_earliest_first():
-    deadlines = deadlines_for(AT, AT, fatality=AT + timedelta(hours=20), hospitalization=True,
-                              amputation=True)
+    deadlines = deadlines_for(
+        AT, AT, fatality=AT + timedelta(hours=20), hospitalization=True, amputation=True
+    )
     assert kinds(deadlines) == [REPORT_HOSPITALIZATION, REPORT_AMPUTATION, REPORT_FATALITY, RECORD_CASE]
 
 
-@pytest.mark.parametrize("kwargs", [{"learned_at": AT - timedelta(minutes=1)},
-                                    {"learned_at": AT, "fatality": AT - timedelta(hours=1)}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"learned_at": AT - timedelta(minutes=1)}, {"learned_at": AT, "fatality": AT - timedelta(hours=1)}],
+)
 def test_times_before_the_incident_are_refused(kwargs):
     with pytest.raises(ValueError):
         deadlines_for(AT, **kwargs)
 
 
-@pytest.mark.parametrize(("now", "done_at", "status"), [
-    (AT, AT + timedelta(hours=7), "met"),
-    (AT, AT + timedelta(hours=8), "met"),
-    (AT + timedelta(hours=9), AT + timedelta(hours=9), "late"),
-    (AT + timedelta(hours=8, seconds=1), None, "overdue"),
-    (AT + timedelta(hours=6), None, "due_soon"),
-    (AT + timedelta(hours=5), None, "pending"),
-])
+@pytest.mark.parametrize(
+    ("now", "done_at", "status"),
+    [
+        (AT, AT + timedelta(hours=7), "met"),
+        (AT, AT + timedelta(hours=8), "met"),
+        (AT + timedelta(hours=9), AT + timedelta(hours=9), "late"),
+        (AT + timedelta(hours=8, seconds=1), None, "overdue"),
+        (AT + timedelta(hours=6), None, "due_soon"),
+        (AT + timedelta(hours=5), None, "pending"),
+    ],
+)
 def test_deadline_status(now, done_at, status):
     deadline = deadlines_for(AT, AT, fatality=True)[0]
     assert deadline_status(deadline, now, done_at) == status

@@ -434,5 +434,11 @@ def test_papers_use_the_establishments_paper_size(client):
 def test_case_numbers_sort_by_number_not_text():
     numbers = ["2025-1000", "2025-999", "2024-012", None, "2025-002", "old-7", "2025-0001"]
     assert sorted(numbers, key=osha_log.case_order) == [
-        "2024-012", "2025-0001", "2025-002", "2025-999", "2025-1000", "old-7", None,
+        "2024-012",
+        "2025-0001",
+        "2025-002",
+        "2025-999",
+        "2025-1000",
+        "old-7",
+        None,
     ]

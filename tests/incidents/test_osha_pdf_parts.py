@@ -102,8 +102,6 @@ def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
         assert f"{YEAR}-{n:03d}" in flat
 
 
-
-
 def test_printing_again_lays_out_only_the_parts_that_changed(client, monkeypatch):
     plant = make_plant(employees=40)
     record_cases(plant, [SPECS["J"]] * 30)  # 3 form pages

@@ -1,4 +1,5 @@
 """Properties of the recordability engine over generated facts (hypothesis)."""
+
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -19,11 +20,17 @@ days = st.integers(min_value=0, max_value=400)
 any_facts = st.fixed_dictionaries(
     {"work_related": st.booleans(), "new_case": st.booleans(), "case_type": st.sampled_from(CASE_TYPES)},
     optional={
-        "death": st.booleans(), "days_away": days, "restricted_days": days, "job_transfer_days": days,
+        "death": st.booleans(),
+        "days_away": days,
+        "restricted_days": days,
+        "job_transfer_days": days,
         "treatments": st.lists(st.sampled_from(TREATMENTS), max_size=4),
-        "loss_of_consciousness": st.booleans(), "significant_diagnosis": st.booleans(),
-        "needlestick_contaminated": st.booleans(), "medical_removal": st.booleans(),
-        "hearing_sts": st.booleans(), "tuberculosis": st.booleans(),
+        "loss_of_consciousness": st.booleans(),
+        "significant_diagnosis": st.booleans(),
+        "needlestick_contaminated": st.booleans(),
+        "medical_removal": st.booleans(),
+        "hearing_sts": st.booleans(),
+        "tuberculosis": st.booleans(),
         "privacy_reasons": st.lists(st.sampled_from(PRIVACY_REASONS), max_size=3),
     },
 )
@@ -51,8 +58,15 @@ def test_result_is_internally_consistent(facts):
     result = classify(valid(facts))
     assert result["basis"]
     if not result["recordable"]:
-        assert result == {**result, "outcome": None, "column": None, "days_away": 0,
-                          "restricted_or_transfer_days": 0, "type_column": None, "privacy_case": False}
+        assert result == {
+            **result,
+            "outcome": None,
+            "column": None,
+            "days_away": 0,
+            "restricted_or_transfer_days": 0,
+            "type_column": None,
+            "privacy_case": False,
+        }
         return
     assert result["column"] == COLUMN_OF[result["outcome"]]
     assert result["days_away"] + result["restricted_or_transfer_days"] <= DAY_CAP
@@ -67,7 +81,8 @@ def test_cap_changes_day_counts_only(facts):
     if full["recordable"]:
         assert full["days_away"] == facts.get("days_away", 0)
         assert full["restricted_or_transfer_days"] == (
-            facts.get("restricted_days", 0) + facts.get("job_transfer_days", 0))
+            facts.get("restricted_days", 0) + facts.get("job_transfer_days", 0)
+        )
 
 
 @given(any_facts)

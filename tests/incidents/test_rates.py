@@ -1,4 +1,5 @@
 """Incidence rates against the worked example of the domain notes (section 14)."""
+
 from datetime import date
 
 import pytest
@@ -7,8 +8,9 @@ from workforce.incidents.osha import classify
 from workforce.incidents.rates import CaseCounts, monthly_trend, rate, rates_for, rounded
 
 # 380 employees, 760,000 h; 1 G, 3 H (K = 12, 40, 9), 4 I (L = 5, 14, 3, 21), 7 J.
-WORKED = CaseCounts(deaths=1, days_away_cases=3, restricted_cases=4, other_cases=7, days_away=61,
-                    restricted_days=43)
+WORKED = CaseCounts(
+    deaths=1, days_away_cases=3, restricted_cases=4, other_cases=7, days_away=61, restricted_days=43
+)
 HOURS = 760_000
 
 
@@ -59,13 +61,21 @@ def test_unknown_severity_definition_is_refused():
 
 
 def test_rates_from_classify_results_equal_rates_from_counts():
-    cases = [{"work_related": True, "new_case": True, "case_type": "injury", **facts} for facts in (
-        {"death": True},
-        {"days_away": 12}, {"days_away": 40}, {"days_away": 9},
-        {"restricted_days": 5}, {"restricted_days": 14}, {"restricted_days": 3}, {"job_transfer_days": 21},
-        *[{"treatments": ["wound_closure"]}] * 7,
-        {"treatments": ["massage"]},  # first aid: not on the log, not counted
-    )]
+    cases = [
+        {"work_related": True, "new_case": True, "case_type": "injury", **facts}
+        for facts in (
+            {"death": True},
+            {"days_away": 12},
+            {"days_away": 40},
+            {"days_away": 9},
+            {"restricted_days": 5},
+            {"restricted_days": 14},
+            {"restricted_days": 3},
+            {"job_transfer_days": 21},
+            *[{"treatments": ["wound_closure"]}] * 7,
+            {"treatments": ["massage"]},  # first aid: not on the log, not counted
+        )
+    ]
     results = [classify(facts) for facts in cases]
     assert CaseCounts.from_results(results) == WORKED
     assert rates_for(results, HOURS) == rates_for(WORKED, HOURS)
@@ -105,13 +115,17 @@ def test_monthly_trend_rolls_twelve_months_and_fills_gaps():
     assert trend[11].rolling.trir == pytest.approx(12 * 200_000 / 120_000)
     # Feb 2025 - Jan 2026: 11 J cases + 1 H case over 130,000 h.
     last = trend[-1].rolling
-    assert (last.hours, last.trir, last.dart) == (130_000, pytest.approx(12 * 200_000 / 130_000),
-                                                  pytest.approx(200_000 / 130_000))
+    assert (last.hours, last.trir, last.dart) == (
+        130_000,
+        pytest.approx(12 * 200_000 / 130_000),
+        pytest.approx(200_000 / 130_000),
+    )
 
 
 def test_monthly_trend_month_without_hours_has_no_rate():
-    trend = monthly_trend({"2025-01": CaseCounts(other_cases=1), "2025-03": CaseCounts()},
-                          {"2025-01": 1000, "2025-03": 1000})
+    trend = monthly_trend(
+        {"2025-01": CaseCounts(other_cases=1), "2025-03": CaseCounts()}, {"2025-01": 1000, "2025-03": 1000}
+    )
     assert [p.month for p in trend] == ["2025-01", "2025-02", "2025-03"]
     assert trend[1].month_rates.trir is None
     assert trend[1].rolling.trir == pytest.approx(200.0)

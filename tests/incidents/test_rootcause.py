@@ -1,4 +1,5 @@
 """Investigation helpers: 5 Whys, fishbone, 8D and the CAPA status machine."""
+
 from datetime import date
 
 import pytest
@@ -27,8 +28,9 @@ FORKLIFT = [  # domain notes section 16
     Why("Why no limit?", "It was written for the old truck and never reviewed at the truck change"),
     Why("Why was it not reviewed?", " Management of change did not trigger document review "),
 ]
-PASSED = EffectivenessCheck(date(2026, 5, 1), "zero repeat events, 10/10 lifts compliant", "10/10 compliant",
-                            True)
+PASSED = EffectivenessCheck(
+    date(2026, 5, 1), "zero repeat events, 10/10 lifts compliant", "10/10 compliant", True
+)
 FAILED = EffectivenessCheck(date(2026, 5, 1), "zero repeat events", "one repeat event", False)
 
 
@@ -40,13 +42,16 @@ def test_five_whys_accepts_mappings_and_a_single_why():
     assert five_whys_root_cause([{"why": "Why?", "because": "Guard missing"}]) == "Guard missing"
 
 
-@pytest.mark.parametrize(("chain", "field"), [
-    ([], "whys"),
-    ([Why("Why?", "Because")] * 8, "whys"),
-    ([Why("Why?", "Because"), Why("  ", "Because")], "whys[1].why"),
-    ([Why("Why?", "")], "whys[0].because"),
-    ([{"why": "Why?"}], "whys[0].because"),
-])
+@pytest.mark.parametrize(
+    ("chain", "field"),
+    [
+        ([], "whys"),
+        ([Why("Why?", "Because")] * 8, "whys"),
+        ([Why("Why?", "Because"), Why("  ", "Because")], "whys[1].why"),
+        ([Why("Why?", "")], "whys[0].because"),
+        ([{"why": "Why?"}], "whys[0].because"),
+    ],
+)
 def test_five_whys_rejects_bad_chains(chain, field):
     with pytest.raises(InvestigationError) as error:
         five_whys_root_cause(chain)
@@ -70,12 +75,15 @@ def test_fishbone_allows_a_site_category():
     assert result["management"] == ["no budget"]
 
 
-@pytest.mark.parametrize(("causes", "field"), [
-    ({"money": ["x"]}, "causes.money"),
-    ({"machine": ["ok", " "]}, "causes.machine[1]"),
-    ({"machine": [None]}, "causes.machine[0]"),
-    ({"method": ["No limit", "no limit"]}, "causes.method[1]"),
-])
+@pytest.mark.parametrize(
+    ("causes", "field"),
+    [
+        ({"money": ["x"]}, "causes.money"),
+        ({"machine": ["ok", " "]}, "causes.machine[1]"),
+        ({"machine": [None]}, "causes.machine[0]"),
+        ({"method": ["No limit", "no limit"]}, "causes.method[1]"),
+    ],
+)
 def test_fishbone_rejects_bad_causes(causes, field):
     with pytest.raises(InvestigationError) as error:
         validate_fishbone(causes)
@@ -89,7 +97,11 @@ def test_eight_d_lists_d0_to_d8():
 def test_eight_d_progress_names_the_first_open_step():
     progress = eight_d_progress(["D0", "D1", "D3"])
     assert (progress.done, progress.next_step, progress.percent, progress.complete) == (
-        ("D0", "D1", "D3"), "D2", 33, False)
+        ("D0", "D1", "D3"),
+        "D2",
+        33,
+        False,
+    )
     assert eight_d_progress([]).next_step == "D0"
     finished = eight_d_progress(code for code, _ in EIGHT_D_STEPS)
     assert (finished.next_step, finished.percent, finished.complete) == (None, 100, True)
@@ -100,10 +112,17 @@ def test_eight_d_progress_rejects_unknown_steps():
         eight_d_progress(["D9"])
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    ("open", "in_progress"), ("open", "done"), ("open", "cancelled"),
-    ("in_progress", "done"), ("in_progress", "cancelled"), ("done", "in_progress"),
-])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("open", "in_progress"),
+        ("open", "done"),
+        ("open", "cancelled"),
+        ("in_progress", "done"),
+        ("in_progress", "cancelled"),
+        ("done", "in_progress"),
+    ],
+)
 def test_allowed_capa_transitions(current, target):
     assert transition(current, target) == target
 
@@ -126,8 +145,7 @@ def test_verified_effective_needs_a_passed_check():
     with pytest.raises(ActionStateError, match="failed"):
         transition("done", "verified_effective", check=FAILED)
     with pytest.raises(ActionStateError, match="criterion"):
-        transition("done", "verified_effective",
-                   check=EffectivenessCheck(date(2026, 5, 1), "", "fine", True))
+        transition("done", "verified_effective", check=EffectivenessCheck(date(2026, 5, 1), "", "fine", True))
     assert transition("done", "verified_effective", check=PASSED) == "verified_effective"
 
 
@@ -146,14 +164,17 @@ def test_unknown_status_is_refused():
         transition("open", "closed")
 
 
-@pytest.mark.parametrize(("status", "due", "overdue"), [
-    ("open", date(2026, 4, 30), True),
-    ("in_progress", date(2026, 4, 30), True),
-    ("in_progress", date(2026, 5, 1), False),
-    ("done", date(2026, 4, 1), False),
-    ("verified_effective", date(2026, 4, 1), False),
-    ("cancelled", date(2026, 4, 1), False),
-    ("open", None, False),
-])
+@pytest.mark.parametrize(
+    ("status", "due", "overdue"),
+    [
+        ("open", date(2026, 4, 30), True),
+        ("in_progress", date(2026, 4, 30), True),
+        ("in_progress", date(2026, 5, 1), False),
+        ("done", date(2026, 4, 1), False),
+        ("verified_effective", date(2026, 4, 1), False),
+        ("cancelled", date(2026, 4, 1), False),
+        ("open", None, False),
+    ],
+)
 def test_is_overdue(status, due, overdue):
     assert is_overdue(status, due, date(2026, 5, 1)) is overdue

@@ -58,8 +58,10 @@ class ClassifyFacts(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     job_transfer_days: Annotated[Days, Meta(description="Days transferred to another job, L")] = 0
     treatments: Annotated[
         list[TreatmentCode],
-        Meta(description="Care given or recommended: first aid (1904.7(b)(5)(ii)(A)-(N)), medical "
-             "treatment, or neither (diagnostic_test, observation_visit)"),
+        Meta(
+            description="Care given or recommended: first aid (1904.7(b)(5)(ii)(A)-(N)), medical "
+            "treatment, or neither (diagnostic_test, observation_visit)"
+        ),
     ] = []
     loss_of_consciousness: Annotated[bool, Meta(description="1904.7(b)(6)")] = False
     significant_diagnosis: Annotated[bool, Meta(description="Diagnosed by a PLHCP, 1904.7(b)(7)")] = False

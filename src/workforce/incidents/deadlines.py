@@ -1,4 +1,5 @@
 """Recording and reporting deadlines for a case (29 CFR 1904.29(b)(3), 1904.39) and their status."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,12 +28,18 @@ DUE_SOON: dict[str, timedelta] = {
 # kind -> (time allowed, clause, label)
 _RULES: dict[str, tuple[timedelta, str, str]] = {
     REPORT_FATALITY: (timedelta(hours=8), "1904.39(a)(1)", "Report the fatality to OSHA"),
-    REPORT_HOSPITALIZATION: (timedelta(hours=24), "1904.39(a)(2)",
-                             "Report the in-patient hospitalization to OSHA"),
+    REPORT_HOSPITALIZATION: (
+        timedelta(hours=24),
+        "1904.39(a)(2)",
+        "Report the in-patient hospitalization to OSHA",
+    ),
     REPORT_AMPUTATION: (timedelta(hours=24), "1904.39(a)(2)", "Report the amputation to OSHA"),
     REPORT_EYE_LOSS: (timedelta(hours=24), "1904.39(a)(2)", "Report the loss of an eye to OSHA"),
-    RECORD_CASE: (timedelta(days=7), "1904.29(b)(3)",
-                  "Enter the case on the OSHA 300 Log and complete the 301"),
+    RECORD_CASE: (
+        timedelta(days=7),
+        "1904.29(b)(3)",
+        "Enter the case on the OSHA 300 Log and complete the 301",
+    ),
 }
 
 
@@ -56,10 +63,17 @@ def _event_time(value: bool | datetime | None, occurred_at: datetime) -> datetim
     return value
 
 
-def deadlines_for(occurred_at: datetime, learned_at: datetime, *, fatality: bool | datetime | None = False,
-                  hospitalization: bool | datetime | None = False, amputation: bool | datetime | None = False,
-                  loss_of_eye: bool | datetime | None = False, recordable: bool = True,
-                  reporting_exempt: bool = False) -> list[Deadline]:
+def deadlines_for(
+    occurred_at: datetime,
+    learned_at: datetime,
+    *,
+    fatality: bool | datetime | None = False,
+    hospitalization: bool | datetime | None = False,
+    amputation: bool | datetime | None = False,
+    loss_of_eye: bool | datetime | None = False,
+    recordable: bool = True,
+    reporting_exempt: bool = False,
+) -> list[Deadline]:
     """Deadlines for one work-related incident, earliest first.
 
     `learned_at` is when the employer or its agent learned of the case and that it is work-related. Each
@@ -91,9 +105,10 @@ def deadlines_for(occurred_at: datetime, learned_at: datetime, *, fatality: bool
     return sorted(found, key=lambda d: d.due_at)
 
 
-def deadline_status(deadline: Deadline, now: datetime, done_at: datetime | None = None, *,
-                    soon: timedelta | None = None) -> str:
-    """"met" / "late" once done (on time or not); otherwise "overdue", "due_soon" or "pending"."""
+def deadline_status(
+    deadline: Deadline, now: datetime, done_at: datetime | None = None, *, soon: timedelta | None = None
+) -> str:
+    """ "met" / "late" once done (on time or not); otherwise "overdue", "due_soon" or "pending"."""
     if done_at is not None:
         return "met" if done_at <= deadline.due_at else "late"
     if now > deadline.due_at:

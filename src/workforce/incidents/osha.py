@@ -3,6 +3,7 @@
 `classify(facts)` returns the log entry a case gets; `parse_facts` validates the input and names the bad
 field; `WIZARD_STEPS` are the questions, in decision order, that collect the facts.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -15,14 +16,31 @@ DAY_CAP = 180
 
 # 1904.7(b)(5)(ii)(A)-(N), in paragraph order. The list is complete (1904.7(b)(5)(iii)).
 FIRST_AID: tuple[str, ...] = (
-    "otc_medication", "tetanus_immunization", "wound_cleaning", "wound_covering", "hot_cold_therapy",
-    "nonrigid_support", "transport_immobilization", "drill_nail_drain_blister", "eye_patch",
-    "eye_irrigation_swab", "splinter_removal", "finger_guard", "massage", "fluids_heat_stress",
+    "otc_medication",
+    "tetanus_immunization",
+    "wound_cleaning",
+    "wound_covering",
+    "hot_cold_therapy",
+    "nonrigid_support",
+    "transport_immobilization",
+    "drill_nail_drain_blister",
+    "eye_patch",
+    "eye_irrigation_swab",
+    "splinter_removal",
+    "finger_guard",
+    "massage",
+    "fluids_heat_stress",
 )
 # Anything off the first-aid list is medical treatment (1904.7(b)(5)(iii)); these are the usual boundaries.
 MEDICAL_TREATMENT: tuple[str, ...] = (
-    "prescription_medication", "otc_at_prescription_strength", "wound_closure", "rigid_splint",
-    "physical_therapy", "chiropractic", "other_immunization", "eye_foreign_body_removal",
+    "prescription_medication",
+    "otc_at_prescription_strength",
+    "wound_closure",
+    "rigid_splint",
+    "physical_therapy",
+    "chiropractic",
+    "other_immunization",
+    "eye_foreign_body_removal",
     "surgical_debridement",
 )
 # Excluded from medical treatment without being first aid: 1904.7(b)(5)(i)(A) and (B).
@@ -30,18 +48,30 @@ NEITHER: tuple[str, ...] = ("diagnostic_test", "observation_visit")
 TREATMENTS: tuple[str, ...] = FIRST_AID + MEDICAL_TREATMENT + NEITHER
 
 PRIVACY_REASONS: tuple[str, ...] = (
-    "intimate_body_part", "sexual_assault", "mental_illness", "infectious_disease", "needlestick",
+    "intimate_body_part",
+    "sexual_assault",
+    "mental_illness",
+    "infectious_disease",
+    "needlestick",
     "employee_request",
 )
 CASE_TYPES: tuple[str, ...] = (
-    "injury", "skin_disorder", "respiratory_condition", "poisoning", "hearing_loss", "other_illness",
+    "injury",
+    "skin_disorder",
+    "respiratory_condition",
+    "poisoning",
+    "hearing_loss",
+    "other_illness",
 )
 TYPE_COLUMNS: dict[str, str] = dict(zip(CASE_TYPES, ("M1", "M2", "M3", "M4", "M5", "M6"), strict=True))
 
-FIRST_AID_CLAUSES: dict[str, str] = {code: f"1904.7(b)(5)(ii)({letter})" for code, letter in
-                                     zip(FIRST_AID, "ABCDEFGHIJKLMN", strict=True)}
-PRIVACY_CLAUSES: dict[str, str] = {code: f"1904.29(b)(7)({para})" for code, para in
-                                   zip(PRIVACY_REASONS, ("i", "ii", "iii", "iv", "v", "vi"), strict=True)}
+FIRST_AID_CLAUSES: dict[str, str] = {
+    code: f"1904.7(b)(5)(ii)({letter})" for code, letter in zip(FIRST_AID, "ABCDEFGHIJKLMN", strict=True)
+}
+PRIVACY_CLAUSES: dict[str, str] = {
+    code: f"1904.29(b)(7)({para})"
+    for code, para in zip(PRIVACY_REASONS, ("i", "ii", "iii", "iv", "v", "vi"), strict=True)
+}
 
 LABELS: dict[str, str] = {
     "otc_medication": "Non-prescription medication at non-prescription strength",
@@ -117,13 +147,23 @@ class Facts:
 REQUIRED_KEYS: tuple[str, ...] = ("work_related", "new_case", "case_type")
 FACT_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Facts))
 _DAY_KEYS = frozenset({"days_away", "restricted_days", "job_transfer_days"})
-_CODE_LISTS = {"treatments": (TREATMENTS, "treatment code"),
-               "privacy_reasons": (PRIVACY_REASONS, "privacy code")}
+_CODE_LISTS = {
+    "treatments": (TREATMENTS, "treatment code"),
+    "privacy_reasons": (PRIVACY_REASONS, "privacy code"),
+}
 
 
 def _json_type(value: object) -> str:
-    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", tuple: "array",
-             dict: "object", type(None): "null"}
+    names = {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "array",
+        tuple: "array",
+        dict: "object",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -162,12 +202,17 @@ def _check_consistency(f: Facts) -> None:
     if f.tuberculosis and f.case_type != "respiratory_condition":
         raise FactsError("case_type", "a TB case is recorded as respiratory_condition (M3), 1904.11(a)")
     if f.needlestick_contaminated and f.case_type not in ("injury", "other_illness"):
-        raise FactsError("case_type", "a needlestick is an injury (1904.8(a)), or other_illness once the "
-                                      "employee seroconverts")
+        raise FactsError(
+            "case_type",
+            "a needlestick is an injury (1904.8(a)), or other_illness once the employee seroconverts",
+        )
     # 1904.9(b)(1): a removal is a days-away or a restricted case, never column J.
     if f.medical_removal and not (f.days_away or f.restricted_days or f.job_transfer_days):
-        raise FactsError("medical_removal", "a medical removal is recorded with days_away or restricted/job "
-                                            "transfer days, never as column J (1904.9(b)(1))")
+        raise FactsError(
+            "medical_removal",
+            "a medical removal is recorded with days_away or restricted/job "
+            "transfer days, never as column J (1904.9(b)(1))",
+        )
 
 
 def parse_facts(obj: Mapping[str, Any] | Facts) -> Facts:
@@ -188,13 +233,27 @@ def parse_facts(obj: Mapping[str, Any] | Facts) -> Facts:
     return facts
 
 
-def _result(recordable: bool, basis: list[str], outcome: str | None = None, column: str | None = None,
-            days_away: int = 0, restricted: int = 0, type_column: str | None = None,
-            privacy: bool = False) -> dict[str, Any]:
+def _result(
+    recordable: bool,
+    basis: list[str],
+    outcome: str | None = None,
+    column: str | None = None,
+    days_away: int = 0,
+    restricted: int = 0,
+    type_column: str | None = None,
+    privacy: bool = False,
+) -> dict[str, Any]:
     # Key order is part of the contract (CLI output, web layer).
-    return {"recordable": recordable, "outcome": outcome, "column": column, "days_away": days_away,
-            "restricted_or_transfer_days": restricted, "type_column": type_column, "privacy_case": privacy,
-            "basis": basis}
+    return {
+        "recordable": recordable,
+        "outcome": outcome,
+        "column": column,
+        "days_away": days_away,
+        "restricted_or_transfer_days": restricted,
+        "type_column": type_column,
+        "privacy_case": privacy,
+        "basis": basis,
+    }
 
 
 def _criteria(f: Facts) -> list[str]:
@@ -268,8 +327,9 @@ def classify(facts: Mapping[str, Any] | Facts, *, cap_days: bool = True) -> dict
     if (away, restricted) != (f.days_away, restricted_total):
         basis.append("1904.7(b)(3)(vii)")
     privacy = _privacy_clauses(f)
-    return _result(True, basis + privacy, outcome, column, away, restricted, TYPE_COLUMNS[f.case_type],
-                   bool(privacy))
+    return _result(
+        True, basis + privacy, outcome, column, away, restricted, TYPE_COLUMNS[f.case_type], bool(privacy)
+    )
 
 
 class HearingTest(NamedTuple):
@@ -281,8 +341,9 @@ class HearingTest(NamedTuple):
     recordable: bool
 
 
-def hearing_test(baseline: Sequence[float], current: Sequence[float],
-                 age_allowance: Sequence[float] = (0, 0, 0)) -> HearingTest:
+def hearing_test(
+    baseline: Sequence[float], current: Sequence[float], age_allowance: Sequence[float] = (0, 0, 0)
+) -> HearingTest:
     """Compare one ear's audiograms at 2/3/4 kHz. STS = average shift >= 10 dB (1910.95(g)(10)(i)), age
     correction allowed (1904.10(b)(3)); recordable only if the current level also averages >= 25 dB,
     uncorrected (1904.10(a), (b)(2))."""
@@ -316,77 +377,149 @@ def _options(codes: Sequence[str]) -> tuple[tuple[str, str], ...]:
 # The order follows the decision: what it is, 1904.5 and 1904.6 gates, 1904.7 criteria from the most serious
 # outcome down, special cases 1904.8-1904.11, then the privacy test of 1904.29(b)(7).
 WIZARD_STEPS: tuple[WizardStep, ...] = (
-    WizardStep("case_type", "1904.29(b)", ("case_type",), "choice",
-               "Is it an injury or an illness, and of which type?",
-               "Form 300 type columns M1-M6 (1904.29(b)). A needlestick starts as an injury (1904.8(a)); "
-               "TB is a respiratory condition (1904.11(a)); hearing loss (M5) is recorded under 1904.10.",
-               _options(CASE_TYPES)),
-    WizardStep("work_related", "1904.5", ("work_related",), "boolean",
-               "Did an event or exposure in the work environment cause or contribute to it, or "
-               "significantly aggravate a pre-existing condition?",
-               "Presumed work-related (1904.5(a)) unless a 1904.5(b)(2) exception applies: present as a "
-               "member of the public, symptoms solely from a non-work cause, voluntary wellness or "
-               "recreation, eating or drinking for personal consumption, personal tasks outside working "
-               "hours, grooming or self-inflicted, commuting crash in the company lot, common cold or flu, "
-               "mental illness without a PLHCP opinion that it is work-related.", stop_if_no=True),
-    WizardStep("new_case", "1904.6", ("new_case",), "boolean",
-               "Is this a new case?",
-               "New if no injury or illness of the same type to the same body part was recorded before, or "
-               "the employee had fully recovered and a new work event brought it back (1904.6(a)). Chronic "
-               "illnesses recurring without new exposure are recorded once (1904.6(b)(1)). If not new, "
-               "update the existing log line instead.", stop_if_no=True),
-    WizardStep("death", "1904.7(b)(2)", ("death",), "boolean",
-               "Did the employee die as a result?",
-               "A work-related death is recordable (1904.7(b)(2)): column G."),
-    WizardStep("days_away", "1904.7(b)(3)", ("days_away",), "days",
-               "How many calendar days was the employee unable to work?",
-               "Start the day after the injury (1904.7(b)(3)(i)); count calendar days including weekends "
-               "and holidays (iv); count the days a PLHCP recommended even if the employee came in (ii); "
-               "stop at a PLHCP's return-to-work clearance (iii). Column H, days in K."),
-    WizardStep("restricted", "1904.7(b)(4)", ("restricted_days", "job_transfer_days"), "days",
-               "How many calendar days was the employee on restricted work or transferred to another job?",
-               "Restricted = kept from a routine function (done at least weekly) or from the full workday "
-               "(1904.7(b)(4)(i)-(ii)). A restriction on the day of injury only does not count (iii); "
-               "producing less while doing every routine function is not restricted (vi). Counted like "
-               "days away (xi). Column I, days in L."),
-    WizardStep("treatments", "1904.7(b)(5)", ("treatments",), "multi",
-               "What care did the employee receive or a PLHCP recommend?",
-               "Medical treatment beyond first aid is recordable, even if the employee declines a "
-               "recommended treatment. First aid is only the list in 1904.7(b)(5)(ii)(A)-(N), which is "
-               "complete (iii). Observation visits and diagnostic tests are neither "
-               "(1904.7(b)(5)(i)(A)-(B)).",
-               _options(TREATMENTS)),
-    WizardStep("loss_of_consciousness", "1904.7(b)(6)", ("loss_of_consciousness",), "boolean",
-               "Did the employee lose consciousness?", "Recordable whatever the duration (1904.7(b)(6))."),
-    WizardStep("significant_diagnosis", "1904.7(b)(7)", ("significant_diagnosis",), "boolean",
-               "Did a PLHCP diagnose a significant injury or illness?",
-               "Cancer, a chronic irreversible disease, a fractured or cracked bone or tooth, or a "
-               "punctured eardrum is recordable at diagnosis even without treatment or restriction "
-               "(1904.7(b)(7))."),
-    WizardStep("needlestick_contaminated", "1904.8", ("needlestick_contaminated",), "boolean",
-               "Was it a needlestick or a cut from a sharp contaminated with another person's blood or OPIM?",
-               "Always recordable, as an injury and a privacy case (1904.8(a)). A splash is recordable "
-               "only if it meets the general criteria or leads to a diagnosed bloodborne illness."),
-    WizardStep("medical_removal", "1904.9", ("medical_removal",), "boolean",
-               "Was the employee medically removed under an OSHA standard's medical surveillance rules?",
-               "Recordable (1904.9(a)) as days away or restricted work, depending on how the removal is "
-               "done; a chemical cause is a poisoning (1904.9(b)(1)). Voluntary removal below the "
-               "standard's removal levels need not be recorded (1904.9(b)(3))."),
-    WizardStep("hearing_sts", "1904.10", ("hearing_sts",), "boolean",
-               "Does an audiogram show a work-related Standard Threshold Shift with hearing level at least "
-               "25 dB?",
-               "Record when the average shift at 2, 3 and 4 kHz is 10 dB or more against the baseline (age "
-               "correction allowed) and the level in that ear averages 25 dB or more above audiometric "
-               "zero, uncorrected (1904.10(a), (b)(1)-(3)). A retest within 30 days may confirm or cancel "
-               "it (1904.10(b)(4))."),
-    WizardStep("tuberculosis", "1904.11", ("tuberculosis",), "boolean",
-               "Was the employee exposed at work to someone with active TB and later infected?",
-               "Record a positive skin test or PLHCP diagnosis after occupational exposure (1904.11(a)); a "
-               "positive pre-employment test is not recordable (1904.11(b)(1))."),
-    WizardStep("privacy_reasons", "1904.29(b)(7)", ("privacy_reasons",), "multi",
-               "Does any privacy reason apply?",
-               "Only these are privacy cases (1904.29(b)(7)-(8)); the name is replaced by \"privacy case\" "
-               "(b)(6). An employee's request counts for illnesses only (b)(7)(vi). Describe the case "
-               "generically if the description could identify the person (b)(9).",
-               _options(PRIVACY_REASONS)),
+    WizardStep(
+        "case_type",
+        "1904.29(b)",
+        ("case_type",),
+        "choice",
+        "Is it an injury or an illness, and of which type?",
+        "Form 300 type columns M1-M6 (1904.29(b)). A needlestick starts as an injury (1904.8(a)); "
+        "TB is a respiratory condition (1904.11(a)); hearing loss (M5) is recorded under 1904.10.",
+        _options(CASE_TYPES),
+    ),
+    WizardStep(
+        "work_related",
+        "1904.5",
+        ("work_related",),
+        "boolean",
+        "Did an event or exposure in the work environment cause or contribute to it, or "
+        "significantly aggravate a pre-existing condition?",
+        "Presumed work-related (1904.5(a)) unless a 1904.5(b)(2) exception applies: present as a "
+        "member of the public, symptoms solely from a non-work cause, voluntary wellness or "
+        "recreation, eating or drinking for personal consumption, personal tasks outside working "
+        "hours, grooming or self-inflicted, commuting crash in the company lot, common cold or flu, "
+        "mental illness without a PLHCP opinion that it is work-related.",
+        stop_if_no=True,
+    ),
+    WizardStep(
+        "new_case",
+        "1904.6",
+        ("new_case",),
+        "boolean",
+        "Is this a new case?",
+        "New if no injury or illness of the same type to the same body part was recorded before, or "
+        "the employee had fully recovered and a new work event brought it back (1904.6(a)). Chronic "
+        "illnesses recurring without new exposure are recorded once (1904.6(b)(1)). If not new, "
+        "update the existing log line instead.",
+        stop_if_no=True,
+    ),
+    WizardStep(
+        "death",
+        "1904.7(b)(2)",
+        ("death",),
+        "boolean",
+        "Did the employee die as a result?",
+        "A work-related death is recordable (1904.7(b)(2)): column G.",
+    ),
+    WizardStep(
+        "days_away",
+        "1904.7(b)(3)",
+        ("days_away",),
+        "days",
+        "How many calendar days was the employee unable to work?",
+        "Start the day after the injury (1904.7(b)(3)(i)); count calendar days including weekends "
+        "and holidays (iv); count the days a PLHCP recommended even if the employee came in (ii); "
+        "stop at a PLHCP's return-to-work clearance (iii). Column H, days in K.",
+    ),
+    WizardStep(
+        "restricted",
+        "1904.7(b)(4)",
+        ("restricted_days", "job_transfer_days"),
+        "days",
+        "How many calendar days was the employee on restricted work or transferred to another job?",
+        "Restricted = kept from a routine function (done at least weekly) or from the full workday "
+        "(1904.7(b)(4)(i)-(ii)). A restriction on the day of injury only does not count (iii); "
+        "producing less while doing every routine function is not restricted (vi). Counted like "
+        "days away (xi). Column I, days in L.",
+    ),
+    WizardStep(
+        "treatments",
+        "1904.7(b)(5)",
+        ("treatments",),
+        "multi",
+        "What care did the employee receive or a PLHCP recommend?",
+        "Medical treatment beyond first aid is recordable, even if the employee declines a "
+        "recommended treatment. First aid is only the list in 1904.7(b)(5)(ii)(A)-(N), which is "
+        "complete (iii). Observation visits and diagnostic tests are neither "
+        "(1904.7(b)(5)(i)(A)-(B)).",
+        _options(TREATMENTS),
+    ),
+    WizardStep(
+        "loss_of_consciousness",
+        "1904.7(b)(6)",
+        ("loss_of_consciousness",),
+        "boolean",
+        "Did the employee lose consciousness?",
+        "Recordable whatever the duration (1904.7(b)(6)).",
+    ),
+    WizardStep(
+        "significant_diagnosis",
+        "1904.7(b)(7)",
+        ("significant_diagnosis",),
+        "boolean",
+        "Did a PLHCP diagnose a significant injury or illness?",
+        "Cancer, a chronic irreversible disease, a fractured or cracked bone or tooth, or a "
+        "punctured eardrum is recordable at diagnosis even without treatment or restriction "
+        "(1904.7(b)(7)).",
+    ),
+    WizardStep(
+        "needlestick_contaminated",
+        "1904.8",
+        ("needlestick_contaminated",),
+        "boolean",
+        "Was it a needlestick or a cut from a sharp contaminated with another person's blood or OPIM?",
+        "Always recordable, as an injury and a privacy case (1904.8(a)). A splash is recordable "
+        "only if it meets the general criteria or leads to a diagnosed bloodborne illness.",
+    ),
+    WizardStep(
+        "medical_removal",
+        "1904.9",
+        ("medical_removal",),
+        "boolean",
+        "Was the employee medically removed under an OSHA standard's medical surveillance rules?",
+        "Recordable (1904.9(a)) as days away or restricted work, depending on how the removal is "
+        "done; a chemical cause is a poisoning (1904.9(b)(1)). Voluntary removal below the "
+        "standard's removal levels need not be recorded (1904.9(b)(3)).",
+    ),
+    WizardStep(
+        "hearing_sts",
+        "1904.10",
+        ("hearing_sts",),
+        "boolean",
+        "Does an audiogram show a work-related Standard Threshold Shift with hearing level at least 25 dB?",
+        "Record when the average shift at 2, 3 and 4 kHz is 10 dB or more against the baseline (age "
+        "correction allowed) and the level in that ear averages 25 dB or more above audiometric "
+        "zero, uncorrected (1904.10(a), (b)(1)-(3)). A retest within 30 days may confirm or cancel "
+        "it (1904.10(b)(4)).",
+    ),
+    WizardStep(
+        "tuberculosis",
+        "1904.11",
+        ("tuberculosis",),
+        "boolean",
+        "Was the employee exposed at work to someone with active TB and later infected?",
+        "Record a positive skin test or PLHCP diagnosis after occupational exposure (1904.11(a)); a "
+        "positive pre-employment test is not recordable (1904.11(b)(1)).",
+    ),
+    WizardStep(
+        "privacy_reasons",
+        "1904.29(b)(7)",
+        ("privacy_reasons",),
+        "multi",
+        "Does any privacy reason apply?",
+        'Only these are privacy cases (1904.29(b)(7)-(8)); the name is replaced by "privacy case" '
+        "(b)(6). An employee's request counts for illnesses only (b)(7)(vi). Describe the case "
+        "generically if the description could identify the person (b)(9).",
+        _options(PRIVACY_REASONS),
+    ),
 )

@@ -1,4 +1,5 @@
 """`workforce osha ...`: the 29 CFR 1904 recordability engine on the command line."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,12 @@ def osha() -> None:
 
 @osha.command("classify")
 @click.argument("facts_path", metavar="FACTS.json")
-@click.option("--cap/--no-cap", default=True, show_default=True,
-              help="Cap days away plus restricted days at 180 (optional under 1904.7(b)(3)(vii)).")
+@click.option(
+    "--cap/--no-cap",
+    default=True,
+    show_default=True,
+    help="Cap days away plus restricted days at 180 (optional under 1904.7(b)(3)(vii)).",
+)
 def classify_command(facts_path: str, cap: bool) -> None:
     """Classify one case from FACTS.json ('-' reads stdin) and print the 300 Log entry as JSON.
 

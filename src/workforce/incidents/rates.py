@@ -1,4 +1,5 @@
 """Incidence and frequency rates from 300 Log counts and hours worked (OSHA/BLS and ILO conventions)."""
+
 from __future__ import annotations
 
 import math
@@ -90,9 +91,13 @@ def rate(count: float, hours: float, base: int = FTE_BASE) -> float | None:
     return None if hours == 0 else count * base / hours
 
 
-def rates_for(cases: CaseCounts | Iterable[Mapping[str, Any]], hours: float, *,
-              lost_time_includes_deaths: bool = False,
-              severity_days: SeverityDays = "away_and_restricted") -> Rates:
+def rates_for(
+    cases: CaseCounts | Iterable[Mapping[str, Any]],
+    hours: float,
+    *,
+    lost_time_includes_deaths: bool = False,
+    severity_days: SeverityDays = "away_and_restricted",
+) -> Rates:
     """TRIR, DART, DAFW case rate, LTIR, LTIFR, severity and average days per DAFW case.
 
     A lost-time case is a days-away (H) case; whether deaths count is a company convention, off by default.
@@ -138,15 +143,20 @@ def _month_index(key: str | date) -> int:
     return int(match[1]) * 12 + int(match[2]) - 1
 
 
-def monthly_trend(cases_by_month: Mapping[str | date, CaseCounts | Iterable[Mapping[str, Any]]],
-                  hours_by_month: Mapping[str | date, float], *, window: int = 12,
-                  lost_time_includes_deaths: bool = False,
-                  severity_days: SeverityDays = "away_and_restricted") -> list[TrendPoint]:
+def monthly_trend(
+    cases_by_month: Mapping[str | date, CaseCounts | Iterable[Mapping[str, Any]]],
+    hours_by_month: Mapping[str | date, float],
+    *,
+    window: int = 12,
+    lost_time_includes_deaths: bool = False,
+    severity_days: SeverityDays = "away_and_restricted",
+) -> list[TrendPoint]:
     """Month-by-month and rolling `window`-month rates from the first to the last month given, gaps
     filled with zero cases and zero hours. Keys are 'YYYY-MM' strings or dates (any day of the month;
     duplicates add up). Rolling 12-month figures smooth small monthly counts (TRIR, DART)."""
-    rates = partial(rates_for, lost_time_includes_deaths=lost_time_includes_deaths,
-                    severity_days=severity_days)
+    rates = partial(
+        rates_for, lost_time_includes_deaths=lost_time_includes_deaths, severity_days=severity_days
+    )
     if window < 1:
         raise ValueError("window must be at least 1 month")
     counts: dict[int, CaseCounts] = {}
@@ -165,10 +175,12 @@ def monthly_trend(cases_by_month: Mapping[str | date, CaseCounts | Iterable[Mapp
     for month in range(first, last + 1):
         span = range(max(first, month - window + 1), month + 1)
         total = sum((counts.get(m, CaseCounts()) for m in span), CaseCounts())
-        points.append(TrendPoint(
-            month=f"{month // 12:04d}-{month % 12 + 1:02d}",
-            month_rates=rates(counts.get(month, CaseCounts()), hours.get(month, 0)),
-            rolling=rates(total, sum(hours.get(m, 0) for m in span)),
-            complete=month - window + 1 >= first,
-        ))
+        points.append(
+            TrendPoint(
+                month=f"{month // 12:04d}-{month % 12 + 1:02d}",
+                month_rates=rates(counts.get(month, CaseCounts()), hours.get(month, 0)),
+                rolling=rates(total, sum(hours.get(m, 0) for m in span)),
+                complete=month - window + 1 >= first,
+            )
+        )
     return points

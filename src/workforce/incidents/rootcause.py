@@ -1,4 +1,5 @@
 """Investigation helpers: 5 Whys, fishbone (6M), 8D progress and the CAPA status machine (ISO 45001 10.2)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,8 +31,9 @@ def five_whys_root_cause(chain: Sequence[Why | Mapping[str, str]]) -> str:
     is the last because."""
     if not 1 <= len(chain) <= MAX_WHYS:
         raise InvestigationError("whys", f"give between 1 and {MAX_WHYS} whys, got {len(chain)}")
-    steps = [link if isinstance(link, Why) else Why(link.get("why", ""), link.get("because", ""))
-             for link in chain]
+    steps = [
+        link if isinstance(link, Why) else Why(link.get("why", ""), link.get("because", "")) for link in chain
+    ]
     for i, step in enumerate(steps):
         for part in ("why", "because"):
             value = getattr(step, part)
@@ -43,13 +45,19 @@ def five_whys_root_cause(chain: Sequence[Why | Mapping[str, str]]) -> str:
 # Ishikawa 6M, in the usual drawing order; some sites add "management" through `categories`.
 FISHBONE_CATEGORIES: tuple[str, ...] = ("man", "machine", "method", "material", "measurement", "environment")
 FISHBONE_LABELS: dict[str, str] = {
-    "man": "Man / People", "machine": "Machine", "method": "Method", "material": "Material",
-    "measurement": "Measurement", "environment": "Mother nature / Environment", "management": "Management",
+    "man": "Man / People",
+    "machine": "Machine",
+    "method": "Method",
+    "material": "Material",
+    "measurement": "Measurement",
+    "environment": "Mother nature / Environment",
+    "management": "Management",
 }
 
 
-def validate_fishbone(causes: Mapping[str, Sequence[str]],
-                      categories: Sequence[str] = FISHBONE_CATEGORIES) -> dict[str, list[str]]:
+def validate_fishbone(
+    causes: Mapping[str, Sequence[str]], categories: Sequence[str] = FISHBONE_CATEGORIES
+) -> dict[str, list[str]]:
     """Check causes per category (known category, non-blank, no repeats within a bone) and return them
     trimmed, every category present, in `categories` order."""
     for name in causes:
@@ -103,8 +111,9 @@ def eight_d_progress(completed: Iterable[str]) -> EightDProgress:
         raise InvestigationError("steps", f"unknown 8D step(s): {', '.join(sorted(unknown))}")
     done = tuple(code for code in _EIGHT_D_CODES if code in finished)
     pending = [code for code in _EIGHT_D_CODES if code not in finished]
-    return EightDProgress(done, pending[0] if pending else None, len(done) * 100 // len(_EIGHT_D_CODES),
-                          not pending)
+    return EightDProgress(
+        done, pending[0] if pending else None, len(done) * 100 // len(_EIGHT_D_CODES), not pending
+    )
 
 
 # CAPA statuses. "done" = implemented, awaiting the effectiveness check.
@@ -146,8 +155,9 @@ def transition(current: str, target: str, *, check: EffectivenessCheck | None = 
         raise ActionStateError(f"cannot move a CAPA from {current} to {target}; allowed: {allowed}")
     if target == "verified_effective":
         if check is None or not check.criterion.strip() or not check.result.strip():
-            raise ActionStateError("verified_effective needs an effectiveness check with a criterion and a "
-                                   "result")
+            raise ActionStateError(
+                "verified_effective needs an effectiveness check with a criterion and a result"
+            )
         if not check.effective:
             raise ActionStateError("the effectiveness check failed: reopen the action (in_progress) instead")
     return target

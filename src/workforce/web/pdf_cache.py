@@ -188,4 +188,3 @@ async def shutdown() -> None:
         task.cancel()
     await asyncio.gather(*_background, return_exceptions=True)
     pdf_workers.shutdown()
-

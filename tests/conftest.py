@@ -62,6 +62,16 @@ def run(awaitable):
         return pool.submit(context.run, asyncio.run, wrapper()).result()
 
 
+def count_layouts(monkeypatch) -> list[str]:
+    """The HTML of every long-PDF part sent to a print worker (web/pdf_workers.py) from now on."""
+    from workforce.web import pdf_workers
+
+    sent: list[str] = []
+    real = pdf_workers.submit
+    monkeypatch.setattr(pdf_workers, "submit", lambda html: sent.append(html) or real(html))
+    return sent
+
+
 async def _recreate_pg_database() -> None:
     import asyncpg
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from pypdf import PdfReader
 
-from tests.conftest import run
+from tests.conftest import count_layouts, run
 from workforce.web import pdf, pdf_cache, pdf_workers
 from workforce.web.tables import PrintedPart
 
@@ -34,15 +34,8 @@ def _render(parts: list[dict], document: str = "test:doc") -> list[str]:
     return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 
-def _count_layouts(monkeypatch) -> list[str]:
-    sent: list[str] = []
-    real = pdf_workers.submit
-    monkeypatch.setattr(pdf_workers, "submit", lambda html: sent.append(html) or real(html))
-    return sent
-
-
 def test_parts_are_kept_read_back_and_framed(db, monkeypatch):
-    sent = _count_layouts(monkeypatch)
+    sent = count_layouts(monkeypatch)
     pages = _render(PARTS)
     assert len(sent) == 3 and run(PrintedPart.count()) == 3
     assert len(pages) == 3
@@ -53,7 +46,7 @@ def test_parts_are_kept_read_back_and_framed(db, monkeypatch):
 
 
 def test_unused_parts_are_dropped_used_ones_touched(db, monkeypatch):
-    sent = _count_layouts(monkeypatch)
+    sent = count_layouts(monkeypatch)
     _render(PARTS[:1], "test:a")
     _render(PARTS[1:], "test:b")
     long_ago = datetime.now(UTC) - pdf_cache.KEEP_FOR - timedelta(days=1)

@@ -11,11 +11,11 @@ from datetime import date, datetime
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import login, make_user, run
+from tests.conftest import count_layouts, login, make_user, run
 from tests.incidents.helpers import make_plant
 from tests.incidents.test_osha_forms import YEAR, record_cases
 from workforce.incidents import osha_log, routes_osha
-from workforce.web import pdf, pdf_stamp, pdf_workers
+from workforce.web import pdf, pdf_stamp
 from workforce.web.tables import PrintedPart
 
 SPECS = {  # the column each kind of case lands in, with K = 4 days away and L = 2 restricted days
@@ -47,23 +47,23 @@ def test_chunks_start_at_fixed_places():
     assert pdf.chunks([], 2) == [[]]
 
 
-def count_layouts(monkeypatch) -> list[str]:
-    """The HTML of every part sent to a print worker."""
-    sent: list[str] = []
-    real = pdf_workers.submit
-    monkeypatch.setattr(pdf_workers, "submit", lambda html: sent.append(html) or real(html))
-    return sent
-
-
-def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
-    plant = make_plant(employees=60)  # one employee per case: a privacy case's name appears nowhere else
-    specs = [SPECS["privacy" if n in PRIVACY else COLUMN(n)] for n in range(60)]
+def _long_log(client, monkeypatch, specs: list[dict], employees: int) -> tuple[dict, list[str]]:
+    """`specs` recorded as cases, printed in parts of 2 form pages, a safety lead (Sofia Lindqvist) signed
+    in; returns the plant and the HTML of every part sent to a print worker."""
+    plant = make_plant(employees=employees)
     record_cases(plant, specs)
     monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
     monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
     sent = count_layouts(monkeypatch)
     make_user("sofia", ["safety"], full_name="Sofia Lindqvist")
     login(client, "sofia")
+    return plant, sent
+
+
+def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
+    # One employee per case: a privacy case's name appears nowhere else.
+    specs = [SPECS["privacy" if n in PRIVACY else COLUMN(n)] for n in range(60)]
+    plant, sent = _long_log(client, monkeypatch, specs, employees=60)
 
     url = f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}"
     r = client.get(url)
@@ -103,13 +103,7 @@ def test_long_log_prints_in_parts_with_global_page_numbers(client, monkeypatch):
 
 
 def test_printing_again_lays_out_only_the_parts_that_changed(client, monkeypatch):
-    plant = make_plant(employees=40)
-    record_cases(plant, [SPECS["J"]] * 30)  # 3 form pages
-    monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
-    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
-    sent = count_layouts(monkeypatch)
-    make_user("sofia", ["safety"], full_name="Sofia Lindqvist")
-    login(client, "sofia")
+    plant, sent = _long_log(client, monkeypatch, [SPECS["J"]] * 30, employees=40)  # 3 form pages
     url = f"/osha/300.pdf?site={plant['sites']['RIV']}&year={YEAR}"
 
     first = page_texts(client.get(url).content)
@@ -129,14 +123,7 @@ def test_printing_again_lays_out_only_the_parts_that_changed(client, monkeypatch
 
 
 def _three_page_log(client, monkeypatch) -> tuple[dict, list[str]]:
-    """27 cases (3 form pages) printed in parts of 2 pages, a safety lead signed in; layouts counted."""
-    plant = make_plant(employees=30)
-    record_cases(plant, [SPECS["J"]] * 27)
-    monkeypatch.setattr(routes_osha, "LOG_PARTS_FROM_CASES", 20)
-    monkeypatch.setattr(routes_osha, "LOG_PAGES_PER_PART", 2)
-    sent = count_layouts(monkeypatch)
-    login(client, "sofia", ["safety"])
-    return plant, sent
+    return _long_log(client, monkeypatch, [SPECS["J"]] * 27, employees=30)
 
 
 def test_opening_the_long_log_lays_out_its_pdf_in_the_background(client, monkeypatch):

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
 from workforce.actions import service as actions
@@ -17,7 +16,7 @@ from workforce.db import StaleVersion
 from workforce.incidents import queries, service, service_investigation, service_osha
 from workforce.incidents.deadlines import deadline_status, deadlines_for
 from workforce.incidents.routes_common import EDITORS, READERS, history_for, load_incident, station_groups
-from workforce.incidents.tables import INCIDENT_TYPES, PERSON_ROLES, STATUSES, IncidentPerson
+from workforce.incidents.tables import INCIDENT_TYPES, PERSON_ROLES, STATUSES
 from workforce.people import directory
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.pagination import paginate, parse_page
@@ -346,32 +345,6 @@ async def incident_pdf(request: Request, incident_id: int) -> Response:
         site_name=(ctx["site"] or {}).get("name", ""),
         paper_size=(ctx["site"] or {}).get("paper_size"),  # the site's paper, else the plant default
         **ctx,
-    )
-
-
-@get("/incidents/by-employee/{employee_id:int}", guards=READERS)
-async def incidents_for_employee(request: Request, employee_id: int) -> Template:
-    """Tab on the employee page: incidents the person was in (only for roles that may see injuries)."""
-    user = request.scope["user"]
-    if not queries.can_see_injuries(user):
-        raise PermissionDeniedException("Only safety, HR and compliance see a person's incidents.")
-    rows = (
-        await IncidentPerson.select(
-            IncidentPerson.role,
-            IncidentPerson.case_number,
-            IncidentPerson.incident.id.as_alias("incident_id"),
-            IncidentPerson.incident.title.as_alias("title"),
-            IncidentPerson.incident.kind.as_alias("kind"),
-            IncidentPerson.incident.occurred_at.as_alias("occurred_at"),
-        )
-        .where((IncidentPerson.employee_id == employee_id) & IncidentPerson.incident.voided_at.is_null())
-        .order_by(IncidentPerson.incident.occurred_at, ascending=False)
-        .limit(50)
-    )
-    return page(
-        request,
-        "incidents/_employee_tab.html",
-        {"rows": rows, "types": INCIDENT_TYPES, "person_roles": PERSON_ROLES},
     )
 
 

@@ -147,3 +147,29 @@ def test_served_app_starts_its_print_workers_with_it(monkeypatch):
         assert started() == pdf_workers.PART_WORKERS
     finally:
         pdf_workers.shutdown()
+
+
+def test_a_worker_collects_its_garbage_when_idle_or_when_too_much_is_left(monkeypatch):
+    # Collections during a layout rescanned its millions of young objects: a worker collects after it,
+    # once idle, or first when the last layouts left too many objects (web/pdf_workers.py).
+    import gc
+
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(time.monotonic()) or 0)
+    monkeypatch.setattr(pdf_workers, "COLLECT_WHEN_IDLE", 0.05)
+    monkeypatch.setattr(pdf_workers, "COLLECT_AFTER", 10**9)
+    data, pages = pdf_workers.render_content("<p>one</p>")
+    assert data[:5] == b"%PDF-" and pages == 1
+    pending = pdf_workers._idle_collection
+    assert pending is not None and not collected
+    pdf_workers.render_content("<p>two</p>")  # more work came: the pending collection is called off
+    assert pending.finished.is_set() and not collected
+    deadline = time.monotonic() + 5
+    while not collected and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(collected) == 1  # idle after the second layout
+    monkeypatch.setattr(pdf_workers, "COLLECT_AFTER", -1)
+    before = len(collected)
+    pdf_workers.render_content("<p>three</p>")
+    assert len(collected) == before + 1  # before laying out, not waiting for idle
+    pdf_workers._idle_collection.cancel()

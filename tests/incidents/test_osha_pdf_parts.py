@@ -182,15 +182,83 @@ def _log_context(cases: int, description: str = "laceration, left hand, sheet ed
 
 
 def test_numbering_follows_the_pages_actually_printed(db):
-    # Long descriptions make each 13-line form page spill onto a second sheet: the frame is made for
-    # the pages the parts really printed, so "Page X of Y" still counts every sheet.
+    # Long descriptions make each 13-line form page spill onto a second sheet: the frame laid out early
+    # for one sheet a form page is made again for the pages the parts really printed, so "Page X of Y"
+    # still counts every sheet, and the running head (headings) is on the continuation sheets too.
     ctx = _log_context(26, description="crushed finger between die and stripper plate " * 12)
     parts = [{"pages": [p]} for p in ctx.pop("pages")]
-    data = run(pdf.render_long_pdf("osha300:test", "incidents/osha300_print.html", ctx, parts))
+    data = run(
+        pdf.render_long_pdf(
+            "osha300:test", "incidents/osha300_print.html", ctx, parts, head=True, expected_pages=2
+        )
+    )
     texts = page_texts(data)
     assert len(texts) > 2
     for n, text in enumerate(texts, start=1):
         assert f"Page {n} of {len(texts)}" in text
+        assert "(A) Case no." in text and "(M6) All other" in text
+
+
+def text_positions(data: bytes) -> list[dict[str, tuple[float, float]]]:
+    """Per page, where each run of text starts (x, y in points), heads and parts drawn as form XObjects
+    included."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        found: dict[str, tuple[float, float]] = {}
+
+        def visit(text, cm, tm, _font, _size, found=found):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.setdefault(text.strip(), (x, y))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_long_log_under_its_running_head_prints_like_the_log_in_one_piece(db, monkeypatch, paper):
+    # The headings are laid out once and stamped under every page; each part leaves their room empty.
+    # Every heading, case line and total must land where the log printed in one piece puts it.
+    sent = count_layouts(monkeypatch)
+    ctx = {**_log_context(30), "paper_size": paper}
+    pages = ctx.pop("pages")
+    whole = pdf.render_pdf_bytes("incidents/osha300_print.html", {**ctx, "pages": pages})
+    parts = [{"pages": [p]} for p in pages]
+    long = run(
+        pdf.render_long_pdf(
+            "osha300:test", "incidents/osha300_print.html", ctx, parts, head=True, expected_pages=3
+        )
+    )
+    assert all("(A) Case no." not in html and "print-head-space" not in html for html in sent)
+    expected, printed = text_positions(whole), text_positions(long)
+    assert len(expected) == len(printed) == 3
+    for n, (want, got) in enumerate(zip(expected, printed, strict=True)):
+        assert set(want) == set(got), n
+        assert "(A) Case no." in " ".join(want) and f"{YEAR}-{13 * n + 1:03d}" in " ".join(want), n
+        # The footer's "Printed by" sits a third of a point lower: the frame has the print layout's
+        # font size, not the log's smaller one (incidents.css), around its margin box.
+        moved = {
+            t: (want[t], got[t])
+            for t in want
+            if max(abs(a - b) for a, b in zip(want[t], got[t], strict=True)) > 0.2
+            and not t.startswith("Printed by")
+        }
+        assert moved == {}, (n, moved)
+
+
+def test_a_running_head_is_measured_once_and_knows_where_content_starts():
+    ctx = _log_context(1)
+    html = pdf.render_string("incidents/osha300_print.html", {**ctx, "print_head": True})
+    head, (first, other) = pdf.running_head(html)
+    assert len(PdfReader(io.BytesIO(head)).pages) == 2
+    assert first > other > 0  # page 1 carries the title above the headings
+    assert pdf.running_head(html)[0] is head  # kept: a site's log prints the same head all year
+    with pytest.raises(ValueError, match="head is"):
+        portrait = pdf.render_pdf_bytes("print/base.html", {**ctx, "orientation": "portrait"})
+        frame = pdf.render_frame(ctx, 1)
+        pdf_stamp.stamp(frame, [frame], head=portrait)
 
 
 def test_a_print_during_the_warm_up_waits_for_its_parts(client, monkeypatch):

@@ -113,6 +113,7 @@ def _warm_log_pdf(request: Request, ctx: dict[str, Any]) -> None:
         _log_title(ctx["year"]),
         document=osha_log.log_document(ctx["site"]["id"], ctx["year"]),
         parts=_log_parts(printed),
+        head=True,
         **_log_print(ctx["site"], printed),
     )
 
@@ -138,6 +139,8 @@ async def log_pdf(request: Request) -> Response:
         *args,
         document=osha_log.log_document(site["id"], year),
         parts=_log_parts(ctx),
+        head=True,
+        expected_pages=len(ctx["pages"]),  # a sheet per form page, unless a page overflows
         **_log_print(site, ctx),
     )
 

@@ -4,13 +4,18 @@ single print layout (header, 'Page X of Y' footer, printed by and at).
 Long documents (the 500-case OSHA 300 log) are printed as parts plus a frame (`pdf_long_response`):
 the parts are the content without page furniture, laid out side by side in worker processes and kept
 (web/pdf_cache.py), so a part that has not changed is never laid out again; the frame is print/base.html's
-header and footer on as many empty pages, stamped over the parts (web/pdf_stamp.py)."""
+header and footer on as many empty pages, stamped over the parts (web/pdf_stamp.py). A document whose every
+page starts with the same block (the 300 log's establishment line and column headings) can have it laid
+out once as a running head (`running_head`), stamped under each page: the parts then leave its room empty
+and lay out only their rows, which is most of the work saved."""
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -110,23 +115,99 @@ def part_htmls(template: str, context: dict[str, Any], parts: Sequence[dict[str,
     ]
 
 
+@lru_cache(maxsize=32)
+def running_head(html: str) -> tuple[bytes, tuple[float, float]]:
+    """The running head printed by `html` (print/base.html with `print_head`: the title and head on page
+    1, the head alone on page 2), and where the content starts below it on the first page and on every
+    other, in CSS px from the top of the sheet (the parts' `print_head_tops`). Kept per head: a site's
+    log prints the same head all year."""
+    document = html_document(html).render()
+    tops = tuple(round(_content_top(page._page_box), 3) for page in document.pages)
+    if len(tops) != 2:
+        raise ValueError(f"a running head prints on 2 pages, this one on {len(tops)}")
+    return document.write_pdf(), (tops[0], tops[1])
+
+
+def _content_top(page_box: Any) -> float:
+    """The bottom of the page's head. When the head ends with a table (column headings), the content
+    starts half a border above its lower grid line: the content's table, with the same cell borders,
+    then draws its top line exactly on the head's bottom line."""
+    from weasyprint.formatting_structure import boxes
+
+    head = next(box for box in page_box.descendants() if _has_class(box, "print-head"))
+    tables = [box for box in head.descendants() if isinstance(box, boxes.TableBox)]
+    if not tables:
+        return head.position_y + head.margin_height()
+    table = tables[-1]
+    rows = [row for group in table.children for row in group.children]
+    half_border = rows[0].position_y - table.position_y
+    return rows[-1].position_y + rows[-1].height - half_border
+
+
+def _has_class(box: Any, name: str) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and name in (element.get("class") or "").split()
+
+
+def long_pdf_htmls(
+    template: str, context: dict[str, Any], parts: Sequence[dict[str, Any]], *, head: bool
+) -> tuple[list[str], bytes | None]:
+    """The parts' HTML and, with `head`, the running head's PDF (the parts leave room for it)."""
+    if not head:
+        return part_htmls(template, context, parts), None
+    head_pdf, tops = running_head(render_string(template, {**context, "print_head": True}))
+    return part_htmls(template, {**context, "print_head_tops": tops}, parts), head_pdf
+
+
 def render_frame(context: dict[str, Any], pages: int) -> bytes:
     """print/base.html's header and footer ("Page X of Y", printed by and at) on `pages` empty pages."""
     return render_pdf_bytes("print/base.html", {**context, "print_frame_pages": pages})
 
 
 async def render_long_pdf(
-    document: str, template: str, context: dict[str, Any], parts: Sequence[dict[str, Any]]
+    document: str,
+    template: str,
+    context: dict[str, Any],
+    parts: Sequence[dict[str, Any]],
+    *,
+    head: bool = False,
+    expected_pages: int | None = None,
 ) -> bytes:
-    """`document` names what the parts belong to (see web/pdf_cache.py), e.g. "osha300:<site>:<year>"."""
-    htmls = await anyio.to_thread.run_sync(part_htmls, template, context, parts)
-    laid_out = await pdf_cache.laid_out(document, htmls)
+    """`document` names what the parts belong to (see web/pdf_cache.py), e.g. "osha300:<site>:<year>";
+    `head`: the template has a `page_head` block, printed once as the running head of every page.
+    The frame needs only the page count: given the count to expect, it is laid out while the parts
+    are (and again should they print more pages, e.g. a form page too long for one sheet)."""
+    htmls, head_pdf = await anyio.to_thread.run_sync(
+        lambda: long_pdf_htmls(template, context, parts, head=head)
+    )
+    early = (
+        asyncio.create_task(asyncio.to_thread(render_frame, context, expected_pages))
+        if expected_pages
+        else None
+    )
+    try:
+        laid_out = await pdf_cache.laid_out(document, htmls)
+    finally:
+        frame = await _frame_or_none(early)
     total = sum(pages for _data, pages in laid_out)
 
     def finish() -> bytes:
-        return pdf_stamp.stamp(render_frame(context, total), [data for data, _pages in laid_out])
+        fitting = frame if total == expected_pages else None
+        return pdf_stamp.stamp(
+            fitting or render_frame(context, total), [data for data, _pages in laid_out], head=head_pdf
+        )
 
     return await anyio.to_thread.run_sync(finish)
+
+
+async def _frame_or_none(early: asyncio.Task[bytes] | None) -> bytes | None:
+    """The frame laid out early, if any; a failure shows again when it is laid out once more."""
+    if early is None:
+        return None
+    try:
+        return await early
+    except Exception:
+        return None
 
 
 async def pdf_long_response(
@@ -137,12 +218,15 @@ async def pdf_long_response(
     *,
     document: str,
     parts: Sequence[dict[str, Any]],
+    head: bool = False,
+    expected_pages: int | None = None,
     **context: Any,
 ) -> Response:
     """`pdf_response` for a long document: `template` is rendered once per part, with `context`
     updated by that part's dict (e.g. its run of form pages); see the module's docstring."""
     ctx = print_context(request, title, **context)
-    return _pdf(await render_long_pdf(document, template, ctx, parts), filename)
+    data = await render_long_pdf(document, template, ctx, parts, head=head, expected_pages=expected_pages)
+    return _pdf(data, filename)
 
 
 def warm_long_pdf(
@@ -152,8 +236,9 @@ def warm_long_pdf(
     *,
     document: str,
     parts: Sequence[dict[str, Any]],
+    head: bool = False,
     **context: Any,
 ) -> None:
     """Start laying out the parts of a long PDF the user is likely to print next (no waiting)."""
     ctx = print_context(request, title, **context)
-    pdf_cache.warm(document, lambda: part_htmls(template, ctx, parts))
+    pdf_cache.warm(document, lambda: long_pdf_htmls(template, ctx, parts, head=head)[0])

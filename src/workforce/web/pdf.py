@@ -7,7 +7,7 @@ the parts are the content without page furniture, laid out side by side in worke
 header and footer on as many empty pages, stamped over the parts (web/pdf_stamp.py). A document whose every
 page starts with the same block (the 300 log's establishment line and column headings) can have it laid
 out once as a running head (`running_head`), stamped under each page: the parts then leave its room empty
-and lay out only their rows, which is most of the work saved."""
+and lay out only their rows (for the log, a fifth less work)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,6 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from workforce.db import is_unique_violation
 from workforce.settings import ROOT
 from workforce.web import pdf_workers
 from workforce.web.tables import PrintedPart
@@ -119,12 +118,9 @@ async def _store(document: str, keys: Sequence[str], new: dict[str, tuple[bytes,
             (PrintedPart.used_at < datetime.now(UTC) - KEEP_FOR)
             | ((PrintedPart.document == document) & PrintedPart.key.not_in(list(keys)))
         )
-        for key, (data, pages) in new.items():
-            try:
-                await PrintedPart.insert(PrintedPart(key=key, document=document, pdf=data, pages=pages))
-            except Exception as exc:  # another print stored the same part first: same bytes, keep theirs
-                if not is_unique_violation(exc):
-                    raise
+        if new:  # another print may have stored the same part first: same bytes, keep theirs
+            rows = [PrintedPart(key=k, document=document, pdf=data, pages=n) for k, (data, n) in new.items()]
+            await PrintedPart.insert(*rows).on_conflict(target=PrintedPart.key, action="DO NOTHING")
     except Exception:
         log.exception("keeping printed parts of %s failed; printing goes on without them", document)
 

@@ -131,7 +131,8 @@ def running_head(html: str) -> tuple[bytes, tuple[float, float]]:
 def _content_top(page_box: Any) -> float:
     """The bottom of the page's head. When the head ends with a table (column headings), the content
     starts half a border above its lower grid line: the content's table, with the same cell borders,
-    then draws its top line exactly on the head's bottom line."""
+    then draws its top line exactly on the head's bottom line. WeasyPrint's box tree is not public API
+    (pyproject pins the versions): tests/incidents/test_osha_pdf_parts.py checks the alignment."""
     from weasyprint.formatting_structure import boxes
 
     head = next(box for box in page_box.descendants() if _has_class(box, "print-head"))

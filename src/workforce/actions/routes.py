@@ -17,6 +17,7 @@ from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.incidents.rootcause import ActionStateError
 from workforce.people import directory
+from workforce.web.concurrency import changed_by, merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -97,7 +98,10 @@ async def _detail(
     errors: FormErrors | None = None,
     values: dict[str, Any] | None = None,
     status_code: int = 200,
+    *,
+    original: dict[str, Any] | None = None,
 ) -> Template:
+    """The action page; its edit form shows `values` (else the record) and was opened with `original`."""
     user = request.scope["user"]
     return page(
         request,
@@ -105,6 +109,7 @@ async def _detail(
         {
             "record": row,
             "values": values or row,
+            "original_json": original_json(_form_values(row) if original is None else original),
             "errors": errors or FormErrors(),
             "source": (await service.source_labels([row]))[(row["source_type"], row["source_id"])],
             "statuses": service.STATUS_LABELS,
@@ -115,6 +120,7 @@ async def _detail(
             "can_manage": can_manage(user),
             "can_progress": can_progress(user, row),
             "next_statuses": _next_statuses(row["status"]),
+            "closed": CLOSED,
             "today": date.today(),
             "history": await trail.history("action", row["id"]),
         },
@@ -138,11 +144,24 @@ async def action_detail(request: Request, action_id: int) -> Template:
     return await _detail(request, await _action_or_404(request, action_id))
 
 
-def _stale_message(last: dict[str, Any]) -> str:
-    return (
-        f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} since you "
-        "opened it. The page now shows the saved action; make your change again."
-    )
+#: What the edit form posts; update_action writes these (and the owner's name), never the status.
+EDIT_FIELDS = (
+    "title",
+    "description",
+    "priority",
+    "kind",
+    "control_level",
+    "due_date",
+    "effectiveness_due",
+    "effectiveness_criterion",
+    "owner_user_id",
+)
+#: Final statuses: their page has no edit form.
+CLOSED = service.FINAL
+
+
+def _form_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in EDIT_FIELDS}
 
 
 @post("/actions/{action_id:int}", guards=READERS)
@@ -151,37 +170,54 @@ async def action_update(request: Request, action_id: int) -> Template | Redirect
     if not can_manage(request.scope["user"]):
         raise PermissionDeniedException("Only safety and compliance may edit actions.")
     data = await form_data(request)
+    mine = {k: str(data.get(k, "")) for k in EDIT_FIELDS}
     errors = FormErrors()
     version = parse_int(str(data.get("version", "")), "version", errors, required=True) or 0
     owners = dict(await owner_choices())
-    owner_id = parse_int(str(data.get("owner_user_id", "")), "owner_user_id", errors)
-    values = {
-        k: data.get(k, "")
-        for k in (
-            "title",
-            "description",
-            "priority",
-            "kind",
-            "control_level",
-            "due_date",
-            "effectiveness_due",
-            "effectiveness_criterion",
-        )
-    }
-    values.update(owner_user_id=owner_id, owner_name=owners.get(owner_id or 0, ""))
+    owner_id = parse_int(mine["owner_user_id"], "owner_user_id", errors)
+    values = {**mine, "owner_user_id": owner_id, "owner_name": owners.get(owner_id or 0, "")}
     if not errors:
         try:
             await service.update_action(action_id, version, values)
             return redirect(f"/actions/{action_id}", "Action saved.")
         except service.ActionInvalid as exc:
             for k, m in exc.errors.items():
-                errors.add(k, m)
+                errors.add(k, m) if k else errors.general.append(m)
         except StaleVersion:
-            errors.general.append(
-                _stale_message((await trail.history("action", action_id, limit=1) or [{}])[0])
-            )
-            return await _detail(request, await _action_or_404(request, action_id), errors, status_code=409)
-    return await _detail(request, row, errors, {**row, **values}, status_code=400)
+            return await _stale_edit(request, action_id, errors, mine, data, owners)
+    # The posted version and original, not the record's: a stale form must still clash when saved.
+    shown = {**row, **mine, "version": version}
+    return await _detail(request, row, errors, shown, 400, original=original_from(data) or {})
+
+
+async def _stale_edit(
+    request: Request,
+    action_id: int,
+    errors: FormErrors,
+    mine: dict[str, str],
+    data: dict[str, Any],
+    owners: dict[int, str],
+) -> Template:
+    """Someone saved first: merge their changes into this user's form (see web.concurrency)."""
+    fresh = await _action_or_404(request, action_id)
+    if fresh["status"] in CLOSED:  # the page has no edit form any more
+        label = service.STATUS_LABELS[fresh["status"]].lower()
+        errors.general.append(
+            f"{await changed_by('action', action_id)} It is now {label}, so it is no longer edited; "
+            "your changes were not saved."
+        )
+        return await _detail(request, fresh, errors, status_code=409)
+    saved = _form_values(fresh)
+    labels = {
+        "owner_user_id": {str(k): v for k, v in owners.items()},
+        "priority": service.PRIORITIES,
+        "kind": service.KINDS,
+        "control_level": service.CONTROL_LEVELS,
+    }
+    take = merge_stale(errors, mine, original_from(data), saved, labels)
+    merged = {**fresh, **mine, **{name: saved[name] for name in take}}
+    errors.general.append(await stale_message("action", action_id, kept=True))
+    return await _detail(request, fresh, errors, merged, 409, original=saved)
 
 
 @post("/actions/{action_id:int}/status", guards=READERS)
@@ -203,9 +239,7 @@ async def action_status(request: Request, action_id: int) -> Template | Redirect
         except ActionStateError as exc:
             errors.add("status", str(exc)[0].upper() + str(exc)[1:] + ".")
         except StaleVersion:
-            errors.general.append(
-                _stale_message((await trail.history("action", action_id, limit=1) or [{}])[0])
-            )
+            errors.general.append(await stale_message("action", action_id))
             return await _detail(request, await _action_or_404(request, action_id), errors, status_code=409)
     return await _detail(request, row, errors, status_code=400)
 
@@ -247,9 +281,7 @@ async def action_check(request: Request, action_id: int) -> Template | Redirect:
         except ActionStateError as exc:
             errors.add("effective", str(exc)[0].upper() + str(exc)[1:] + ".")
         except StaleVersion:
-            errors.general.append(
-                _stale_message((await trail.history("action", action_id, limit=1) or [{}])[0])
-            )
+            errors.general.append(await stale_message("action", action_id))
             return await _detail(request, await _action_or_404(request, action_id), errors, status_code=409)
     return await _detail(request, row, errors, {**row, "check": data}, status_code=400)
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from workforce.actions.tables import Action
 from workforce.audit import trail
-from workforce.db import transaction, update_versioned, utcnow
+from workforce.db import StaleVersion, transaction, update_versioned, utcnow
 from workforce.incidents.rootcause import (
     CAPA_STATUSES,
+    CAPA_TRANSITIONS,
     ActionStateError,
     EffectivenessCheck,
     apply_effectiveness_check,
@@ -35,6 +36,8 @@ STATUS_LABELS: dict[str, str] = {
     "cancelled": "Cancelled",
 }
 assert tuple(STATUS_LABELS) == CAPA_STATUSES
+#: Statuses with no way out (verified effective, cancelled): the record is kept as it was.
+FINAL = tuple(status for status, onward in CAPA_TRANSITIONS.items() if not onward)
 PRIORITIES: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
 # ISO 45001 10.2 vocabulary (see domain notes §16).
 KINDS: dict[str, str] = {
@@ -299,6 +302,11 @@ async def update_action(action_id: int, version: int, values: dict[str, Any]) ->
     clean = validate(values)
     async with transaction():
         before = await Action.select().where(Action.id == action_id).first()
+        if before is not None and before["version"] != version:  # a stale form merges first (routes)
+            raise StaleVersion(before)
+        if before is not None and before["status"] in FINAL:
+            label = STATUS_LABELS[before["status"]].lower()
+            raise ActionInvalid({"": f"This action is {label}; it is kept as it was, not edited."})
         new_version = await update_versioned(Action, action_id, version, {**clean, "updated_at": utcnow()})
         await trail.record(
             "action.update",

@@ -18,6 +18,7 @@ from workforce.incidents.deadlines import deadline_status, deadlines_for
 from workforce.incidents.routes_common import EDITORS, READERS, history_for, load_incident, station_groups
 from workforce.incidents.tables import INCIDENT_TYPES, PERSON_ROLES, STATUSES
 from workforce.people import directory
+from workforce.web.concurrency import merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.pagination import paginate, parse_page
 from workforce.web.pdf import pdf_response
@@ -170,16 +171,32 @@ async def detail_page(
     return page(request, "incidents/detail.html", ctx, status_code=status_code)
 
 
+#: What the edit form posts and update_incident writes; status and void are never among them.
+EDIT_FIELDS = (
+    "kind",
+    "title",
+    "site_id",
+    "station_id",
+    "occurred_at",
+    "location_detail",
+    "description",
+    "immediate_action",
+)
+
+
+def _form_values(incident: dict[str, Any], sites: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The record as the edit form shows it (the time on the site's wall clock)."""
+    when = queries.local(incident["occurred_at"], sites.get(incident["site_id"])).strftime("%Y-%m-%dT%H:%M")
+    return {**{k: incident[k] for k in EDIT_FIELDS}, "occurred_at": when}
+
+
 @get("/incidents/{incident_id:int}/edit", guards=EDITORS)
 async def incident_edit(request: Request, incident_id: int) -> Template:
     incident, sites = await load_incident(request, incident_id)
-    values = {
-        **incident,
-        "occurred_at": queries.local(incident["occurred_at"], sites.get(incident["site_id"])).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
-    }
-    return await _edit_page(request, incident, values, FormErrors())
+    values = _form_values(incident, sites)
+    return await _edit_page(
+        request, incident, {**values, "version": incident["version"]}, FormErrors(), original=values
+    )
 
 
 async def _edit_page(
@@ -188,7 +205,10 @@ async def _edit_page(
     values: dict[str, Any],
     errors: FormErrors,
     status_code: int = 200,
+    *,
+    original: dict[str, Any] | None = None,
 ) -> Template:
+    """The edit form; `values` carries the version it saves against, `original` what it was opened with."""
     sites = await queries.sites_by_id()
     return page(
         request,
@@ -196,6 +216,7 @@ async def _edit_page(
         {
             "incident": incident,
             "values": values,
+            "original_json": original_json(original) if original is not None else "",
             "errors": errors,
             "types": INCIDENT_TYPES,
             "site_options": [(s["id"], f"{s['code']} · {s['name']}") for s in sites.values()],
@@ -205,10 +226,23 @@ async def _edit_page(
     )
 
 
+async def _labels(sites: dict[int, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """What the selects show for each code, for the notes beside fields both users changed."""
+    stations = {
+        str(st["id"]): f"{st['code']} {st['name']}" for g in await station_groups() for st in g["stations"]
+    }
+    return {
+        "kind": INCIDENT_TYPES,
+        "site_id": {str(i): f"{s['code']} · {s['name']}" for i, s in sites.items()},
+        "station_id": stations,
+    }
+
+
 @post("/incidents/{incident_id:int}", guards=EDITORS)
 async def incident_update(request: Request, incident_id: int) -> Template | Redirect:
     incident, _sites = await load_incident(request, incident_id)
     data = await form_data(request)
+    mine = {k: str(data.get(k, "")) for k in EDIT_FIELDS}
     errors = FormErrors()
     version = parse_int(str(data.get("version", "")), "version", errors, required=True) or 0
     try:
@@ -217,22 +251,17 @@ async def incident_update(request: Request, incident_id: int) -> Template | Redi
         return redirect(f"/incidents/{incident_id}", "Incident saved.")
     except service.IncidentInvalid as exc:
         for name, message in exc.errors.items():
-            errors.add(name, message)
-        return await _edit_page(request, incident, {**incident, **data}, errors, 400)
+            errors.add(name, message) if name else errors.general.append(message)
+        # The posted version and original, not the record's: a stale form must still clash when saved.
+        values = {**mine, "version": version}
+        return await _edit_page(request, incident, values, errors, 400, original=original_from(data))
     except StaleVersion:
-        last = (await trail.history("incident", incident_id, limit=1) or [{}])[0]
-        errors.general.append(
-            f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} "
-            "since you opened it. The form shows the saved record; make your change again."
-        )
         fresh, sites = await load_incident(request, incident_id)
-        values = {
-            **fresh,
-            "occurred_at": queries.local(fresh["occurred_at"], sites.get(fresh["site_id"])).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-        }
-        return await _edit_page(request, fresh, values, errors, 409)
+        saved = _form_values(fresh, sites)
+        take = merge_stale(errors, mine, original_from(data), saved, await _labels(sites))
+        merged = {**mine, **{name: saved[name] for name in take}, "version": fresh["version"]}
+        errors.general.append(await stale_message("incident", incident_id, kept=True))
+        return await _edit_page(request, fresh, merged, errors, 409, original=saved)
 
 
 async def guarded_write(request: Request, incident_id: int, write, ok_message: str) -> Template | Redirect:

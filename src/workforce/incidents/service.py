@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from workforce.audit import trail
-from workforce.db import transaction, update_versioned, utcnow
+from workforce.db import StaleVersion, transaction, update_versioned, utcnow
 from workforce.incidents import queries
 from workforce.incidents.photos import StoredPhoto
 from workforce.incidents.tables import (
@@ -252,7 +252,8 @@ async def report_incident(
 
 
 async def update_incident(incident_id: int, version: int, report: Report) -> int:
-    """Edit the report's own fields (not people or photos); raises StaleVersion."""
+    """Edit the report's own fields (not people or photos); raises StaleVersion, and IncidentInvalid for
+    a voided incident."""
     values = {
         "kind": report.kind,
         "title": report.title,
@@ -267,6 +268,10 @@ async def update_incident(incident_id: int, version: int, report: Report) -> int
     }
     async with transaction():
         before = await queries.incident(incident_id)
+        if before is not None and before["version"] != version:  # a stale form merges first (routes)
+            raise StaleVersion(before)
+        if before is not None and before["voided_at"] is not None:  # kept as it was when voided
+            raise IncidentInvalid({"": "This incident was voided; it is kept as it was, not edited."})
         new_version = await update_versioned(Incident, incident_id, version, values)
         await trail.record(
             "incident.update",

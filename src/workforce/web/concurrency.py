@@ -13,19 +13,22 @@ from workforce.web.forms import FormErrors
 from workforce.web.templating import fmt_dt
 
 
-async def stale_message(entity_type: str, entity_id: Any, *, kept: bool = False) -> str:
+async def changed_by(entity_type: str, entity_id: Any) -> str:
+    """Who saved the record last and when, from its history."""
     last = (await trail.history(entity_type, entity_id, limit=1) or [{}])[0]
     who = last.get("actor_name", "someone")
     when = fmt_dt(last.get("at")) or "an unknown time"
+    return f"Changed by {who} at {when} since you opened it."
+
+
+async def stale_message(entity_type: str, entity_id: Any, *, kept: bool = False) -> str:
+    changed = await changed_by(entity_type, entity_id)
     if kept:
         return (
-            f"Changed by {who} at {when} since you opened it. Their changes are now in the form and yours "
-            "are kept; where you both changed a field, theirs is shown next to it. Check, then save again."
+            f"{changed} Their changes are now in the form and yours are kept; where you both changed "
+            "a field, theirs is shown next to it. Check, then save again."
         )
-    return (
-        f"Changed by {who} at {when} since you opened it. The form now shows the saved record; "
-        "make your change again."
-    )
+    return f"{changed} The form now shows the saved record; make your change again."
 
 
 def _text(value: Any) -> str:

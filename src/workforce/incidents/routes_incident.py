@@ -11,14 +11,13 @@ from litestar.response import Redirect, Response, Template
 
 from workforce.actions import service as actions
 from workforce.actions.routes import new_action_form
-from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.incidents import queries, service, service_investigation, service_osha
 from workforce.incidents.deadlines import deadline_status, deadlines_for
 from workforce.incidents.routes_common import EDITORS, READERS, history_for, load_incident, station_groups
 from workforce.incidents.tables import INCIDENT_TYPES, PERSON_ROLES, STATUSES
 from workforce.people import directory
-from workforce.web.concurrency import merge_stale, original_from, original_json, stale_message
+from workforce.web.concurrency import changed_by, merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.pagination import paginate, parse_page
 from workforce.web.pdf import pdf_response
@@ -278,11 +277,8 @@ async def guarded_write(request: Request, incident_id: int, write, ok_message: s
             errors.general.append(f"Not saved: {message}")
         return await detail_page(request, incident, sites, errors, 400)
     except StaleVersion:
-        last = (await trail.history("incident", incident_id, limit=1) or [{}])[0]
-        errors.general.append(
-            f"Changed by {last.get('actor_name', 'someone')} at {str(last.get('at', ''))[:16]} "
-            "since you opened it. Look at the record again and repeat your change."
-        )
+        changed = await changed_by("incident", incident_id)
+        errors.general.append(f"{changed} Look at the record again and repeat your change.")
         fresh, sites = await load_incident(request, incident_id)
         return await detail_page(request, fresh, sites, errors, 409)
 

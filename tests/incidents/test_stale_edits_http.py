@@ -52,18 +52,27 @@ def open_incident(client, scene) -> tuple[str, dict[str, str]]:
     return url, fields(client.get(f"{url}/edit").text, url)
 
 
+def clash(client, scene, open_form, theirs: dict[str, str], mine: dict[str, str]):
+    """sofia opens the form, omar saves `theirs` from his own copy, then sofia saves `mine` from hers:
+    the URL, her stale form as posted, and the answer (a 409 re-showing the form)."""
+    url, form = open_form(client, scene)
+    assert "_original" in form
+    as_user(client, "omar")
+    _, other = open_form(client, scene)
+    assert post(client, url, {**other, **theirs}, token_from="/").status_code == 303
+    as_user(client, "sofia")
+    posted = {**form, **mine}
+    r = post(client, url, posted, token_from="/")
+    assert r.status_code == 409 and "Changed by omar" in r.text and "since you opened it" in r.text
+    return url, posted, r
+
+
 def test_incident_stale_save_takes_in_their_change_and_keeps_mine(client):
     scene = start(client)
-    url, mine = open_incident(client, scene)
-    assert "_original" in mine
-    as_user(client, "omar")
-    _, theirs = open_incident(client, scene)
-    theirs["location_detail"] = "Press 4, east side"
-    assert post(client, url, theirs, token_from="/").status_code == 303
-    as_user(client, "sofia")
-    mine["description"] = "Edge was not deburred after the die change."
-    r = post(client, url, mine, token_from="/")
-    assert r.status_code == 409 and "Changed by omar" in r.text and "since you opened it" in r.text
+    theirs = {"location_detail": "Press 4, east side"}
+    url, mine, r = clash(
+        client, scene, open_incident, theirs, {"description": "Edge was not deburred after the die change."}
+    )
     assert "Saved meanwhile as" not in r.text  # nobody changed the same field twice
     assert incident(scene.injury)["description"] != mine["description"]  # nothing written yet
     again = fields(r.text, url)
@@ -75,15 +84,10 @@ def test_incident_stale_save_takes_in_their_change_and_keeps_mine(client):
 
 def test_incident_field_both_changed_keeps_mine_and_notes_theirs(client):
     scene = start(client)
-    url, mine = open_incident(client, scene)
-    as_user(client, "omar")
-    _, theirs = open_incident(client, scene)
-    theirs["title"], theirs["station_id"] = "Laceration, right hand", str(scene.plant["stations"]["RIV"][2])
-    assert post(client, url, theirs, token_from="/").status_code == 303
-    as_user(client, "sofia")
-    mine["title"], mine["station_id"] = "Cut on press edge", str(scene.plant["stations"]["RIV"][0])
-    r = post(client, url, mine, token_from="/")
-    assert r.status_code == 409
+    stations = scene.plant["stations"]["RIV"]
+    theirs = {"title": "Laceration, right hand", "station_id": str(stations[2])}
+    mine = {"title": "Cut on press edge", "station_id": str(stations[0])}
+    url, mine, r = clash(client, scene, open_incident, theirs, mine)
     assert "Saved meanwhile as: Laceration, right hand" in r.text
     assert "Saved meanwhile as: RIV-03 Station 3" in r.text  # a select's note names the option
     assert r.text.count("Saved meanwhile as") == 2
@@ -122,18 +126,8 @@ def open_action(client, scene) -> tuple[str, dict[str, str]]:
 
 def test_action_stale_save_takes_in_their_change_and_keeps_mine(client):
     scene = start(client)
-    url, mine = open_action(client, scene)
-    assert "_original" in mine
-    as_user(client, "omar")
-    _, theirs = open_action(client, scene)
-    theirs["due_date"] = "2031-05-01"
-    assert post(client, url, theirs, token_from="/").status_code == 303
-    as_user(client, "sofia")
-    mine["priority"] = "low"
-    r = post(client, url, mine, token_from="/")
-    assert (
-        r.status_code == 409 and "Changed by omar" in r.text and "Their changes are now in the form" in r.text
-    )
+    url, _mine, r = clash(client, scene, open_action, {"due_date": "2031-05-01"}, {"priority": "low"})
+    assert "Their changes are now in the form" in r.text
     assert "Saved meanwhile as" not in r.text
     assert action(scene.action)["priority"] != "low"
     again = fields(r.text, url)
@@ -145,15 +139,8 @@ def test_action_stale_save_takes_in_their_change_and_keeps_mine(client):
 
 def test_action_field_both_changed_keeps_mine_and_notes_theirs(client):
     scene = start(client)
-    url, mine = open_action(client, scene)
-    as_user(client, "omar")
-    _, theirs = open_action(client, scene)
-    theirs["priority"] = "high"
-    assert post(client, url, theirs, token_from="/").status_code == 303
-    as_user(client, "sofia")
-    mine["priority"] = "low"
-    r = post(client, url, mine, token_from="/")
-    assert r.status_code == 409 and "Saved meanwhile as: High" in r.text
+    url, _mine, r = clash(client, scene, open_action, {"priority": "high"}, {"priority": "low"})
+    assert "Saved meanwhile as: High" in r.text
     assert r.text.count("Saved meanwhile as") == 1
     assert fields(r.text, url)["priority"] == "low" and action(scene.action)["priority"] == "high"
     assert post(client, url, fields(r.text, url), token_from="/").status_code == 303

@@ -52,9 +52,10 @@ async def _open_pool() -> None:
 
 async def _start_printing() -> None:
     if get_settings().print_workers_at_start:
-        from workforce.web import pdf_workers
+        from workforce.web import pdf, pdf_workers
 
         pdf_workers.start()
+        pdf.warm_in_background()
 
 
 async def _stop_printing() -> None:

@@ -143,7 +143,10 @@ def test_served_app_starts_its_print_workers_with_it(monkeypatch):
 
     on = dataclasses.replace(off, print_workers_at_start=True)
     monkeypatch.setattr(app_module, "get_settings", lambda: on)
+    warmed = []
+    monkeypatch.setattr(pdf, "warm_in_background", lambda: warmed.append(True))
     run(app_module._start_printing())
+    assert warmed == [True]  # the app process loads WeasyPrint at start too
     try:
         deadline = time.monotonic() + 30
         started = lambda: len(pdf_workers._pool._processes or {})  # noqa: E731
@@ -186,3 +189,10 @@ def test_a_part_stored_meanwhile_by_another_print_is_kept_once(db):
     run(pdf_cache._store("test:doc", ["k1", "k2"], {"k1": part, "k2": part}))  # k1 again: no error
     rows = run(PrintedPart.select(PrintedPart.key).order_by(PrintedPart.key).output(as_list=True))
     assert rows == ["k1", "k2"]
+
+
+def test_warming_printing_in_the_app_process_loads_weasyprint_and_the_styles():
+    pdf_cache._styles_fingerprint.cache_clear()
+    thread = pdf.warm_in_background()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and pdf_cache._styles_fingerprint.cache_info().currsize == 1

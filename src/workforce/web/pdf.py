@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -57,6 +58,19 @@ def html_document(html: str):
     from weasyprint import HTML  # imported late: it pulls in Pango, needed only when printing
 
     return HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=_local_fetcher())
+
+
+def warm_in_background() -> threading.Thread:
+    """Load WeasyPrint, Pango and the fonts in this process too (it lays out short PDFs, the frames and
+    running heads of long ones), so that the first print after start does not wait for them."""
+
+    def warm() -> None:
+        html_document("<p>warm</p>").write_pdf()
+        pdf_cache.part_key("warm", "")  # reads the print stylesheets once
+
+    thread = threading.Thread(target=warm, daemon=True, name="warm-printing")
+    thread.start()
+    return thread
 
 
 def render_pdf_bytes(template: str, context: dict[str, Any]) -> bytes:

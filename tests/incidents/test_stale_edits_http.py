@@ -111,8 +111,10 @@ def test_incident_closed_and_voided_meanwhile_is_not_edited(client):
     mine["title"] = "Cut on press edge"
     r = post(client, url, mine, token_from="/")
     assert r.status_code == 409 and "Voided" in r.text and "Reported twice" in r.text
-    # A voided incident is kept as it was: saving the merged form again is refused, nothing written.
-    again = post(client, url, fields(r.text, url), token_from="/")
+    assert f'action="{url}"' not in r.text  # a voided incident has no edit form
+    assert f'action="{url}"' not in client.get(f"{url}/edit").text
+    # Posted against the current version (a hand-made request): refused, nothing written.
+    again = post(client, url, {**mine, "version": str(incident(scene.injury)["version"])}, token_from="/")
     assert again.status_code == 400 and "it is kept as it was, not edited" in again.text
     row = incident(scene.injury)
     assert row["voided_at"] is not None and row["void_reason"] == "Reported twice"
@@ -197,3 +199,17 @@ def test_a_refused_stale_form_still_clashes_when_corrected(client):
         assert r.status_code == 400 and fields(r.text, url)["version"] == mine["version"]
         r = post(client, url, {**fields(r.text, url), "title": "My title"}, token_from="/")
         assert r.status_code == 409 and "Saved meanwhile as: Their title" in r.text
+
+
+def test_a_double_submitted_edit_is_answered_saved_twice(client):
+    # The second post of the same form is stale, but carries nothing that is not saved: the same save.
+    scene = start(client)
+    edits = ((open_incident, {"title": "Cut on press edge"}), (open_action, {"priority": "low"}))
+    for open_form, change in edits:
+        url, form = open_form(client, scene)
+        first = post(client, url, {**form, **change}, token_from="/")
+        second = post(client, url, {**form, **change}, token_from="/")
+        assert first.status_code == second.status_code == 303, url
+        assert second.headers["location"] == url
+    assert incident(scene.injury)["title"] == "Cut on press edge"
+    assert action(scene.action)["priority"] == "low"

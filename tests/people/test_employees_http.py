@@ -216,6 +216,21 @@ def test_saving_over_a_change_made_meanwhile_merges_it_in(client):
     )
 
 
+def test_a_double_submitted_edit_is_answered_saved_twice(client):
+    # A double tap, or a retry after the answer was lost: the second post is stale, but everything it
+    # carries is what is saved, so it is the same save, not a clash.
+    plant(5)
+    login(client, "hana", ["hr"])
+    emp = first_employee(status="active")
+    form = _form_fields(client.get(f"/people/{emp['id']}/edit").text)
+    form["phone"] = "555-0199"
+    first = post(client, f"/people/{emp['id']}", form, token_from="/")
+    second = post(client, f"/people/{emp['id']}", form, token_from="/")
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == f"/people/{emp['id']}"
+    assert first_employee(id=emp["id"])["phone"] == "555-0199"
+
+
 def test_both_changing_one_field_keeps_mine_and_shows_theirs(client):
     plant(5)
     login(client, "hana", ["hr"])

@@ -17,7 +17,14 @@ from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.incidents.rootcause import ActionStateError
 from workforce.people import directory
-from workforce.web.concurrency import changed_by, merge_stale, original_from, original_json, stale_message
+from workforce.web.concurrency import (
+    already_saved,
+    changed_by,
+    merge_stale,
+    original_from,
+    original_json,
+    stale_message,
+)
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -197,7 +204,7 @@ async def _stale_edit(
     mine: dict[str, str],
     data: dict[str, Any],
     owners: dict[int, str],
-) -> Template:
+) -> Template | Redirect:
     """Someone saved first: merge their changes into this user's form (see web.concurrency)."""
     fresh = await _action_or_404(request, action_id)
     if fresh["status"] in CLOSED:  # the page has no edit form any more
@@ -208,6 +215,8 @@ async def _stale_edit(
         )
         return await _detail(request, fresh, errors, status_code=409)
     saved = _form_values(fresh)
+    if already_saved(mine, saved):
+        return redirect(f"/actions/{action_id}", "Action saved.")
     labels = {
         "owner_user_id": {str(k): v for k, v in owners.items()},
         "priority": service.PRIORITIES,

@@ -17,7 +17,14 @@ from workforce.incidents.deadlines import deadline_status, deadlines_for
 from workforce.incidents.routes_common import EDITORS, READERS, history_for, load_incident, station_groups
 from workforce.incidents.tables import INCIDENT_TYPES, PERSON_ROLES, STATUSES
 from workforce.people import directory
-from workforce.web.concurrency import changed_by, merge_stale, original_from, original_json, stale_message
+from workforce.web.concurrency import (
+    already_saved,
+    changed_by,
+    merge_stale,
+    original_from,
+    original_json,
+    stale_message,
+)
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.pagination import paginate, parse_page
 from workforce.web.pdf import pdf_response
@@ -257,6 +264,8 @@ async def incident_update(request: Request, incident_id: int) -> Template | Redi
     except StaleVersion:
         fresh, sites = await load_incident(request, incident_id)
         saved = _form_values(fresh, sites)
+        if already_saved(mine, saved):
+            return redirect(f"/incidents/{incident_id}", "Incident saved.")
         take = merge_stale(errors, mine, original_from(data), saved, await _labels(sites))
         merged = {**mine, **{name: saved[name] for name in take}, "version": fresh["version"]}
         errors.general.append(await stale_message("incident", incident_id, kept=True))

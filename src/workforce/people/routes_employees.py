@@ -15,7 +15,7 @@ from workforce.people import service
 from workforce.people.access import can_see_contact
 from workforce.people.tables import EMPLOYMENT_TYPES, STATUSES
 from workforce.people.validation import COLUMNS
-from workforce.web.concurrency import merge_stale, original_from, original_json, stale_message
+from workforce.web.concurrency import already_saved, merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_date, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -160,6 +160,8 @@ async def employee_update(request: Request, employee_id: int) -> Template | Redi
     except StaleVersion:
         current = await _record(employee_id, request.scope["user"])
         saved = service.as_raw(current)
+        if already_saved(values, saved):
+            return redirect(f"/people/{employee_id}", "Employee saved.")
         labels = {name: dict(options) for name, options in (await service.org_choices()).items()}
         labels.update(status=STATUSES, employment_type=EMPLOYMENT_TYPES)
         take = merge_stale(errors, values, original_from(data), saved, labels)

@@ -13,7 +13,7 @@ from workforce.audit import trail
 from workforce.db import StaleVersion
 from workforce.people import org_service
 from workforce.people.org_specs import SPECS, OrgSpec
-from workforce.web.concurrency import merge_stale, original_from, original_json, stale_message
+from workforce.web.concurrency import already_saved, merge_stale, original_from, original_json, stale_message
 from workforce.web.forms import FormErrors, form_data, parse_int
 from workforce.web.guards import roles
 from workforce.web.pagination import paginate, parse_page
@@ -146,6 +146,8 @@ async def org_update(request: Request, kind: str, row_id: int) -> Template | Red
     except StaleVersion:
         current = await _row(spec, row_id)
         saved = _comparable(spec, current, posted=False)
+        if already_saved(_comparable(spec, data, posted=True), saved):
+            return redirect(f"/org/{kind}/{row_id}", f"{spec.singular.capitalize()} saved.")
         labels = {
             name: {str(v): str(label) for v, label in options}
             for name, options in (await _choices(spec)).items()

@@ -52,6 +52,12 @@ def original_from(data: Mapping[str, Any]) -> dict[str, str] | None:
     return {str(k): _text(v) for k, v in original.items()} if isinstance(original, dict) else None
 
 
+def already_saved(mine: Mapping[str, Any], saved: Mapping[str, Any]) -> bool:
+    """Every field the user posted is what is saved now: their save went through already (a double tap,
+    or a retry after the answer was lost on flaky Wi-Fi), so it is answered as saved, not as a clash."""
+    return all(_text(value) == _text(saved[name]) for name, value in mine.items() if name in saved)
+
+
 def merge_stale(
     errors: FormErrors,
     mine: Mapping[str, Any],
